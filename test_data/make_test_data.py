@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Regenerate the bundled synthetic cohort in test_data/ (deterministic: fixed seeds).
+
+    python test_data/make_test_data.py            # everything
+    python test_data/make_test_data.py --only P01_T1
+
+Needs art_illumina, bwa and samtools on PATH (Debian: art-nextgen-simulation-tools, bwa,
+samtools). Writes the reference (bgzip FASTA), the panel BED, one BAM per sample, the sample
+and clinical sheets and the truth table. The bwa index is kept in test_data/.build/ (not
+committed) so that re-running for one sample is quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "workflow" / "scripts"))
+
+from alkres.simulate import (  # noqa: E402
+    GRCH38_CHR2_LENGTH,
+    Haplotype,
+    SampleSpec,
+    Target,
+    Variant,
+    align,
+    amplification_multiplier,
+    build_reference,
+    cds_edit_to_variant,
+    codon_substitution,
+    merge_targets_into_islands,
+    simulate_reads,
+    stable_seed,
+    write_fasta,
+)
+from alkres.transcript import load_exons, load_transcript, translate  # noqa: E402
+
+CHROM = "chr2"
+BUILD = "GRCh38"
+TARGET_PAD = 10  # bases of intron captured on each side of a coding exon (splice sites)
+N_CONTROL_REGIONS = 36
+CONTROL_LENGTH = 200
+REFERENCE = HERE / "reference" / "chr2_alk_panel.fa.gz"
+PANEL_BED = HERE / "panel" / "alk_panel_targets.bed"
+BUILD_DIR = HERE / ".build"
+
+
+def alk_targets() -> list[Target]:
+    """ALK coding exons (coding part only for exons 1 and 29) with splice-site padding."""
+    targets = []
+    for exon in load_exons(BUILD, "ALK"):
+        start, end = exon.start, exon.end
+        if exon.cds_start_c is not None:
+            alk = load_transcript(BUILD, "ALK", chrom=CHROM)
+            ends = (alk.c_to_g(exon.cds_start_c), alk.c_to_g(exon.cds_end_c))
+            start, end = min(ends), max(ends)
+        targets.append(
+            Target(CHROM, start - TARGET_PAD, end + TARGET_PAD, f"ALK_exon{exon.number}")
+        )
+    return targets
+
+
+def eml4_targets() -> list[Target]:
+    """EML4 exons; the UTR-heavy first and last exons are captured at their intron side only."""
+    exons = load_exons(BUILD, "EML4")
+    targets = []
+    for exon in exons:
+        start, end = exon.start, exon.end
+        if exon.number == exons[0].number:
+            start = max(start, end - 199)
+        if exon.number == exons[-1].number:
+            end = min(end, start + 199)
+        targets.append(
+            Target(CHROM, start - TARGET_PAD, end + TARGET_PAD, f"EML4_exon{exon.number}")
+        )
+    return targets
+
+
+def control_targets() -> list[Target]:
+    """Copy-number control regions spread along chr2, away from ALK and EML4."""
+    avoid = [(27_000_000, 32_000_000), (40_000_000, 45_000_000)]
+    targets, position = [], 2_500_000
+    while len(targets) < N_CONTROL_REGIONS:
+        if not any(lo <= position <= hi for lo, hi in avoid):
+            name = f"CTRL_{len(targets) + 1:02d}"
+            targets.append(Target(CHROM, position, position + CONTROL_LENGTH - 1, name))
+        position += 6_400_000
+    return targets
+
+
+TRUTH_COLUMNS = ["sample_id", "patient_id", "sample_type", "tumor_purity", "simulated_depth",
+                 "alteration", "type", "hgvs_c", "chrom", "pos", "end", "ref", "alt", "vaf",
+                 "copy_number", "phase", "note"]  # fmt: skip
+
+
+def small_variant(
+    alteration: str, hgvs_c: str, variant: Variant, vaf: float, phase: str = ""
+) -> dict:
+    """A truth row for an SNV, MNV or indel (ALK, NM_004304.5)."""
+    kind = "snv" if len(variant.ref) == len(variant.alt) == 1 else (
+        "mnv" if len(variant.ref) == len(variant.alt) else "indel")  # fmt: skip
+    return {"alteration": alteration, "type": kind, "hgvs_c": hgvs_c, "chrom": variant.chrom,
+            "pos": variant.pos, "end": variant.pos + len(variant.ref) - 1, "ref": variant.ref,
+            "alt": variant.alt, "vaf": vaf, "phase": phase}  # fmt: skip
+
+
+def cohort_specs(alk) -> tuple[list[dict], list[dict]]:
+    """The synthetic cohort: sample-sheet rows with their simulation spec, and clinical rows."""
+    g1202r = codon_substitution(alk, 1202, "AGA")  # c.3604G>A
+    l1196m = codon_substitution(alk, 1196, "ATG")  # c.3586C>A
+    t1151dup = cds_edit_to_variant(alk, 3454, 3453, alk.cds[3450:3453])  # c.3451_3453dup (ACG)
+    exon20_start = alk.c_to_g(3173)
+    # The amplified unit of a fusion is its 3' part: ALK exons 20-29, breakpoint mid-intron 19.
+    alk_3prime = (CHROM, alk.c_to_g(len(alk.cds)) - 2_000, exon20_start + 900)
+
+    def row(sample_id, patient_id, sample_type, date, tkis, purity, fold, specimen="tissue",
+            haplotypes=(), gains=(), truth=(), fmt="cram"):  # fmt: skip
+        return {
+            "sheet": {
+                "sample_id": sample_id, "patient_id": patient_id, "bam": f"bams/{sample_id}.{fmt}",
+                "sample_type": sample_type, "specimen": specimen, "collection_date": date,
+                "prior_tkis": tkis, "tumor_purity": "" if purity is None else str(purity),
+            },
+            "spec": SampleSpec(sample_id, fold, list(haplotypes), list(gains)),
+            "fold": fold, "truth": list(truth),
+        }  # fmt: skip
+
+    amp_cn, amp_purity = 10, 0.6
+    samples = [
+        row("P01_T1", "P01", "tumor", "2023-05-10", "crizotinib", 0.5, 500,
+            haplotypes=[Haplotype((l1196m,), 0.15)],
+            truth=[small_variant("L1196M", "c.3586C>A", l1196m, 0.15)]),
+        row("P01_T2", "P01", "tumor", "2024-08-21", "crizotinib;alectinib", 0.6, 500,
+            haplotypes=[Haplotype((g1202r, l1196m), 0.22)],
+            truth=[small_variant("G1202R", "c.3604G>A", g1202r, 0.22, phase="cis:L1196M"),
+                   small_variant("L1196M", "c.3586C>A", l1196m, 0.22, phase="cis:G1202R")]),
+        row("P02_T1", "P02", "tumor", "2024-02-14", "Xalkori;Zykadia", 0.4, 500,
+            haplotypes=[Haplotype((t1151dup,), 0.20)],
+            truth=[small_variant("T1151dup", "c.3451_3453dup", t1151dup, 0.20)]),
+        row("P03_T1", "P03", "tumor", "2024-06-03", "crizotinib", amp_purity, 400,
+            gains=[(*alk_3prime, amplification_multiplier(amp_cn, amp_purity))],
+            truth=[{"alteration": "amplification", "type": "amplification", "chrom": CHROM,
+                    "pos": alk_3prime[1], "end": alk_3prime[2], "copy_number": amp_cn,
+                    "note": "ALK exons 20-29 (3' part, from mid-intron 19)"}]),
+        row("P04_T1", "P04", "tumor", "2024-09-30", "alectinib", 0.5, 500),
+        # BAM, not CRAM: the cohort exercises both input formats.
+        row("P05_T1", "P05", "tumor", "2025-01-15", "alectinib;lorlatinib", None, 60,
+            specimen="plasma", fmt="bam"),
+        row("N01", "", "normal", "", "", None, 400),
+        row("N02", "", "normal", "", "", None, 400),
+        row("N03", "", "normal", "", "", None, 400),
+        row("N04", "", "normal", "", "", None, 400),
+    ]  # fmt: skip
+    clinical = [
+        {"patient_id": "P01", "next_tki": "lorlatinib", "best_response": "PR"},
+        {"patient_id": "P02", "next_tki": "brigatinib", "best_response": "SD"},
+        {"patient_id": "P03", "next_tki": "lorlatinib", "best_response": "PD"},
+    ]
+    return samples, clinical
+
+
+def write_tsv(path: Path, rows: list[dict], header: list[str], comment: str = "") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as handle:
+        if comment:
+            handle.write(f"# {comment}\n")
+        writer = csv.DictWriter(handle, fieldnames=header, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_reference(reference: bytearray, build_dir: Path) -> Path:
+    """bgzip FASTA + .fai + .gzi in test_data/reference, plain copy + bwa index in build_dir."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    plain = build_dir / "reference.fa"
+    write_fasta(plain, [(CHROM, reference)])
+    REFERENCE.parent.mkdir(parents=True, exist_ok=True)
+    with open(REFERENCE, "wb") as out:
+        subprocess.run(["bgzip", "-c", "-@", "2", str(plain)], check=True, stdout=out)
+    subprocess.run(["samtools", "faidx", str(REFERENCE)], check=True)
+    subprocess.run(["samtools", "faidx", str(plain)], check=True)
+    if not (build_dir / "reference.fa.bwt").exists():
+        subprocess.run(["bwa", "index", str(plain)], check=True, stderr=subprocess.DEVNULL)
+    return plain
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", help="regenerate only these samples' BAMs")
+    args = parser.parse_args()
+    for tool in ("art_illumina", "bwa", "samtools", "bgzip"):
+        if shutil.which(tool) is None:
+            sys.exit(f"make_test_data: '{tool}' not found on PATH; run `make setup` first")
+
+    alk = load_transcript(BUILD, "ALK", chrom=CHROM)
+    assert translate(alk.cds)[:-1] == alk.protein
+    targets = sorted(alk_targets() + eml4_targets() + control_targets(), key=lambda t: t.start)
+    islands = merge_targets_into_islands(targets)
+    reference = build_reference(islands, [alk], GRCH38_CHR2_LENGTH, seed=stable_seed("reference"))
+    plain_reference = write_reference(reference, BUILD_DIR)
+
+    PANEL_BED.parent.mkdir(parents=True, exist_ok=True)
+    with open(PANEL_BED, "w") as bed:
+        for target in targets:
+            bed.write(f"{target.chrom}\t{target.start - 1}\t{target.end}\t{target.name}\n")
+
+    samples, clinical = cohort_specs(alk)
+    for sample in samples:
+        sample_id = sample["sheet"]["sample_id"]
+        if args.only and sample_id not in args.only:
+            continue
+        print(f"simulating {sample_id}", file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix=f"alkres_{sample_id}_") as tmp:
+            workdir = Path(tmp)
+            reads = simulate_reads(sample["spec"], islands, reference, workdir)
+            align(sample_id, reads, plain_reference, HERE / sample["sheet"]["bam"], workdir)
+
+    sheet_header = ["sample_id", "patient_id", "bam", "sample_type", "specimen",
+                    "collection_date", "prior_tkis", "tumor_purity"]  # fmt: skip
+    write_tsv(HERE / "samples.tsv", [s["sheet"] for s in samples], sheet_header,
+              "Synthetic ALK-resistance cohort; regenerate with test_data/make_test_data.py")  # fmt: skip
+    write_tsv(HERE / "clinical.tsv", clinical, ["patient_id", "next_tki", "best_response"])
+    truth_rows = []
+    for sample in samples:
+        sheet = sample["sheet"]
+        base = {"sample_id": sheet["sample_id"], "patient_id": sheet["patient_id"],
+                "sample_type": sheet["sample_type"], "tumor_purity": sheet["tumor_purity"],
+                "simulated_depth": sample["fold"]}  # fmt: skip
+        for alteration in sample["truth"] or [{"alteration": "none"}]:
+            truth_rows.append({column: "" for column in TRUTH_COLUMNS} | base | alteration)
+    write_tsv(HERE / "truth.tsv", truth_rows, TRUTH_COLUMNS,
+              "What each synthetic sample was simulated to carry (simulated_depth = ART fold coverage)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Workflow-level checks: the DAG, bad sheets stopping before any job, lint and format."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, TEST_DATA, run_snakemake, venv_environment
+
+SHEET_HEADER = (
+    "sample_id\tpatient_id\tbam\tsample_type\tspecimen\tcollection_date\tprior_tkis\ttumor_purity\n"
+)
+
+
+def test_dry_run_shows_whole_dag(tmp_path):
+    result = run_snakemake("-n", "--config", f"outdir={tmp_path}/results", check=True)
+    jobs = dict(
+        line.split()[::-1][:2][::-1]
+        for line in result.stdout.splitlines()
+        if line.strip() and len(line.split()) == 2 and line.split()[1].isdigit()
+    )
+    n_samples = sum(1 for line in (TEST_DATA / "samples.tsv").read_text().splitlines()[2:] if line)
+    for rule in ("mosdepth", "samtools_stats", "qc_sample"):
+        assert int(jobs[rule]) == n_samples, (rule, jobs)
+    for rule in ("reference_index", "hotspot_codons_bed", "qc_summary", "multiqc", "all"):
+        assert int(jobs[rule]) == 1, (rule, jobs)
+
+
+BAMS = TEST_DATA / "bams"
+GOOD_ROW = f"P04_T1\tP04\t{BAMS}/P04_T1.cram\ttumor\ttissue\t2024-09-30\talectinib\t0.5\n"
+
+
+def sheet_without_column(column: str) -> str:
+    header, row = SHEET_HEADER.rstrip("\n").split("\t"), GOOD_ROW.rstrip("\n").split("\t")
+    keep = [i for i, name in enumerate(header) if name != column]
+    return "\t".join(header[i] for i in keep) + "\n" + "\t".join(row[i] for i in keep) + "\n"
+
+
+def sheet_with_unindexed_alignment(tmp_path) -> str:
+    unindexed = tmp_path / "unindexed.cram"
+    shutil.copy(BAMS / "P04_T1.cram", unindexed)
+    return SHEET_HEADER + GOOD_ROW.replace(f"{BAMS}/P04_T1.cram", str(unindexed))
+
+
+INVALID_SHEETS = {
+    "missing-column": (lambda tmp: sheet_without_column("prior_tkis"), "column 'prior_tkis'"),
+    "duplicate-id": (
+        lambda tmp: SHEET_HEADER + GOOD_ROW + GOOD_ROW.replace("P04_T1.cram", "N01.cram"),
+        "is already listed on line 2",
+    ),
+    "unknown-tki": (
+        lambda tmp: SHEET_HEADER + GOOD_ROW.replace("alectinib", "alecsensa"),
+        "'alecsensa'",
+    ),
+    "missing-bam": (
+        lambda tmp: SHEET_HEADER + GOOD_ROW.replace("P04_T1.cram", "missing.cram"),
+        "column 'bam'",
+    ),
+    "missing-index": (sheet_with_unindexed_alignment, "samtools index"),
+}
+
+
+@pytest.mark.parametrize("case", INVALID_SHEETS)
+def test_invalid_sheet_stops_before_any_job(tmp_path, case):
+    make_text, expected = INVALID_SHEETS[case]
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(make_text(tmp_path))
+    outdir = tmp_path / "results"
+    result = run_snakemake(
+        "--cores", "1", "--config", f"samples={sheet}", "clinical=", f"outdir={outdir}"
+    )
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    assert expected in message, message
+    assert str(sheet) in message and "line " in message  # names the file and the row
+    assert "Fix:" in message
+    assert not outdir.exists()  # stopped before any job
+
+
+def test_invalid_config_value_stops(tmp_path):
+    result = run_snakemake("-n", "--config", "reference={'build': 'hg19'}", f"outdir={tmp_path}")
+    assert result.returncode != 0
+    assert "reference.build" in result.stdout + result.stderr
+
+
+def test_snakemake_lint_is_clean():
+    result = run_snakemake("--lint")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_snakefmt_is_clean():
+    result = subprocess.run(
+        [sys.executable, "-m", "snakefmt", "--check", "Snakefile", "workflow/rules"],
+        cwd=REPO, capture_output=True, text=True, env=venv_environment(),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", [["check", "."], ["format", "--check", "."]])
+def test_ruff_is_clean(command):
+    ruff = shutil.which("ruff", path=str(REPO / ".venv" / "bin")) or shutil.which("ruff")
+    result = subprocess.run([ruff, *command], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

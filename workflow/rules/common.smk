@@ -1,0 +1,88 @@
+# Reading the inputs: config and sheets validated (defaults filled) before any job runs,
+# global wildcard constraints, and the small input functions the rules use.
+
+import sys
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
+
+from alkres.sheets import (  # noqa: E402
+    ID_PATTERN,
+    SheetError,
+    read_clinical_sheet,
+    read_sample_sheet,
+    validate_config,
+)
+
+SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
+
+try:
+    config.update(validate_config(config, SCHEMAS / "config.schema.yaml"))
+    SAMPLES = read_sample_sheet(config["samples"], SCHEMAS / "samples.schema.yaml")
+    CLINICAL = (
+        read_clinical_sheet(
+            config["clinical"], SAMPLES, SCHEMAS / "clinical.schema.yaml"
+        )
+        if config["clinical"]
+        else None
+    )
+except SheetError as error:
+    # One line that names the file, the row, the column and the fix; no traceback.
+    raise WorkflowError(str(error)) from None
+
+OUTDIR = config["outdir"].rstrip("/")
+TUMORS = SAMPLES[SAMPLES["sample_type"] == "tumor"]
+REFERENCE_FASTA = config["reference"]["fasta"]
+# bgzip FASTA keeps its .gz suffix (htslib then also needs the .gzi index).
+REFERENCE_SUFFIX = ".fa.gz" if REFERENCE_FASTA.endswith((".gz", ".bgz")) else ".fa"
+REFERENCE = f"{OUTDIR}/reference/genome{REFERENCE_SUFFIX}"
+
+
+wildcard_constraints:
+    sample=ID_PATTERN.strip("^$"),
+    patient=ID_PATTERN.strip("^$"),
+
+
+def rule_resources(rule_name):
+    """threads/mem_mb/runtime of a rule from config, falling back to resources.default."""
+    table = config.get("resources", {})
+    merged = {**table.get("default", {}), **table.get(rule_name, {})}
+    return merged
+
+
+def rule_threads(rule_name):
+    return int(rule_resources(rule_name).get("threads", 1))
+
+
+def rule_mem_mb(rule_name):
+    return int(rule_resources(rule_name).get("mem_mb", 1000))
+
+
+def rule_runtime(rule_name):
+    return int(rule_resources(rule_name).get("runtime", 30))
+
+
+def reference_files():
+    """The reference FASTA under outdir and the index files htslib looks for beside it."""
+    files = {"fasta": REFERENCE, "fai": f"{REFERENCE}.fai"}
+    if REFERENCE_SUFFIX == ".fa.gz":
+        files["gzi"] = f"{REFERENCE}.gzi"
+    return files
+
+
+def get_bam(wildcards):
+    return SAMPLES.loc[wildcards.sample, "bam"]
+
+
+def get_bam_index(wildcards):
+    return SAMPLES.loc[wildcards.sample, "bam_index"]
+
+
+def all_outputs():
+    """Every final target of the workflow; `rule all` asks for exactly these."""
+    return [
+        f"{OUTDIR}/qc/qc_summary.tsv",
+        f"{OUTDIR}/qc/multiqc_report.html",
+    ]

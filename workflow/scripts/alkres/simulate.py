@@ -1,0 +1,380 @@
+"""Synthetic panel data: a reference with real ALK coordinates, haplotypes, ART reads, bwa alignments.
+
+The bundled test cohort and the benchmarks are built with these functions, so that every
+simulated biopsy goes through the same real tools (ART, bwa mem, samtools) a lab's data does.
+Everything is seeded: the same specification gives the same reads.
+"""
+
+from __future__ import annotations
+
+import gzip
+import random
+import shutil
+import subprocess
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alkres.transcript import Transcript, reverse_complement
+
+GRCH38_CHR2_LENGTH = 242_193_529
+READ_LENGTH = 150
+FRAGMENT_MEAN = 250
+FRAGMENT_SD = 50
+ISLAND_FLANK = 150  # fragments reach this far beyond a target, as with hybrid capture
+ART_PROFILE = "HS25"  # ART's built-in Illumina HiSeq 2500 profile, supports 2x150
+
+
+@dataclass(frozen=True)
+class Target:
+    """A capture target (1-based inclusive) and the name the panel BED gives it."""
+
+    chrom: str
+    start: int
+    end: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Island:
+    """A stretch of real sequence in an otherwise N reference: one or more targets plus flanks."""
+
+    chrom: str
+    start: int
+    end: int
+    targets: tuple[Target, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.chrom}_{self.start}_{self.end}"
+
+    def contains(self, pos: int) -> bool:
+        return self.start <= pos <= self.end
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A genomic change on the plus strand, VCF-style (pos of ref's first base)."""
+
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Haplotype:
+    """A set of variants carried together on the same molecules, and its share of the reads."""
+
+    variants: tuple[Variant, ...]
+    allele_fraction: float
+
+
+@dataclass
+class SampleSpec:
+    """What one simulated library holds: depth, haplotypes and copy-number gains."""
+
+    sample_id: str
+    fold_coverage: float
+    haplotypes: list[Haplotype] = field(default_factory=list)
+    # (chrom, start, end, depth multiplier) for gained regions
+    gains: list[tuple[str, int, int, float]] = field(default_factory=list)
+
+
+def stable_seed(*parts: object) -> int:
+    """A seed that depends only on the given values (not on Python's hash randomisation)."""
+    return zlib.crc32("|".join(map(str, parts)).encode()) & 0x7FFFFFFF
+
+
+def merge_targets_into_islands(
+    targets: Iterable[Target], flank: int = ISLAND_FLANK
+) -> list[Island]:
+    """Group targets whose flanked extents touch into one island each."""
+    ordered = sorted(targets, key=lambda t: (t.chrom, t.start))
+    islands: list[Island] = []
+    for target in ordered:
+        start, end = target.start - flank, target.end + flank
+        if islands and islands[-1].chrom == target.chrom and start <= islands[-1].end + 1:
+            last = islands[-1]
+            islands[-1] = Island(
+                last.chrom, last.start, max(last.end, end), (*last.targets, target)
+            )
+        else:
+            islands.append(Island(target.chrom, start, end, (target,)))
+    return islands
+
+
+def random_sequence(length: int, gc: float, rng: random.Random) -> str:
+    weights = [(1 - gc) / 2, gc / 2, gc / 2, (1 - gc) / 2]
+    return "".join(rng.choices("ACGT", weights=weights, k=length))
+
+
+def build_reference(
+    islands: Sequence[Island],
+    transcripts: Sequence[Transcript],
+    chrom_length: int,
+    seed: int,
+) -> bytearray:
+    """The plus-strand sequence of one contig: N outside islands, random bases inside them,
+    and the real coding bases of each transcript at their real positions."""
+    rng = random.Random(seed)
+    sequence = bytearray(b"N" * chrom_length)
+    for island in islands:
+        gc = rng.uniform(0.38, 0.58)
+        island_bases = random_sequence(island.end - island.start + 1, gc, rng)
+        sequence[island.start - 1 : island.end] = island_bases.encode()
+    for transcript in transcripts:
+        for c in range(1, len(transcript.cds) + 1):
+            pos = transcript.c_to_g(c)
+            base = transcript.cds[c - 1]
+            if transcript.strand < 0:
+                base = reverse_complement(base)
+            sequence[pos - 1] = ord(base)
+    return sequence
+
+
+def write_fasta(path: Path, records: Sequence[tuple[str, bytes | str]], width: int = 60) -> None:
+    with open(path, "w") as handle:
+        for name, seq in records:
+            text = seq.decode() if isinstance(seq, (bytes, bytearray)) else seq
+            handle.write(f">{name}\n")
+            for offset in range(0, len(text), width):
+                handle.write(text[offset : offset + width])
+                handle.write("\n")
+
+
+def cds_edit_to_variant(
+    transcript: Transcript, c_start: int, c_end: int, new_bases: str
+) -> Variant:
+    """Turn a coding-strand replacement of c.start..c.end by ``new_bases`` into a genomic variant.
+
+    A deletion or insertion is anchored on the genomic base before the edit (VCF style); an
+    insertion is given as c_end = c_start - 1 (insert between c.c_end and c.c_start).
+    """
+    old = transcript.cds[c_start - 1 : c_end]
+    if transcript.strand > 0:
+        raise NotImplementedError("plus-strand transcripts are not simulated")
+    if old and len(old) == len(new_bases):
+        pos = transcript.c_to_g(c_end)
+        return Variant(
+            transcript.chrom, pos, reverse_complement(old), reverse_complement(new_bases)
+        )
+    # Indel: on the minus strand the base genomically left of the edit is c_end + 1.
+    anchor_pos = transcript.c_to_g(c_end + 1)
+    anchor = reverse_complement(transcript.cds[c_end])
+    return Variant(
+        transcript.chrom,
+        anchor_pos,
+        anchor + reverse_complement(old),
+        anchor + reverse_complement(new_bases),
+    )
+
+
+def codon_substitution(transcript: Transcript, codon: int, new_codon: str) -> Variant:
+    """Replace a whole codon (one, two or three bases may change); trims unchanged ends."""
+    ref = transcript.codon_ref(codon)
+    changed = [i for i in range(3) if ref[i] != new_codon[i]]
+    if not changed:
+        raise ValueError(f"codon {codon}: {new_codon} equals the reference")
+    first, last = min(changed), max(changed)
+    c0 = (codon - 1) * 3 + 1
+    return cds_edit_to_variant(transcript, c0 + first, c0 + last, new_codon[first : last + 1])
+
+
+def apply_variants(
+    island: Island, reference: bytes | bytearray, variants: Sequence[Variant]
+) -> str:
+    """The island's sequence with the variants inside it applied (right to left, so offsets hold)."""
+    seq = reference[island.start - 1 : island.end].decode()
+    inside = sorted(
+        (v for v in variants if island.contains(v.pos)), key=lambda v: v.pos, reverse=True
+    )
+    for variant in inside:
+        offset = variant.pos - island.start
+        found = seq[offset : offset + len(variant.ref)]
+        if found != variant.ref:
+            raise ValueError(f"{variant}: reference has {found} at {variant.chrom}:{variant.pos}")
+        seq = seq[:offset] + variant.alt + seq[offset + len(variant.ref) :]
+    return seq
+
+
+def depth_multiplier(island: Island, gains: Sequence[tuple[str, int, int, float]]) -> float:
+    """Relative depth of an island: the gain whose region covers the island's midpoint, else 1."""
+    midpoint = (island.start + island.end) // 2
+    for chrom, start, end, multiplier in gains:
+        if chrom == island.chrom and start <= midpoint <= end:
+            return multiplier
+    return 1.0
+
+
+def amplification_multiplier(copy_number: float, purity: float, ploidy: float = 2.0) -> float:
+    """Depth multiplier of a region at ``copy_number`` in a tumour of the given purity."""
+    return (purity * copy_number + (1 - purity) * ploidy) / ploidy
+
+
+def island_sequences_for_sample(
+    spec: SampleSpec, islands: Sequence[Island], reference: bytes | bytearray
+) -> dict[float, list[tuple[str, str]]]:
+    """Group the sequences to simulate by fold coverage: {fold: [(name, sequence), ...]}.
+
+    An island carrying variants is split into its haplotypes, each simulated at its share of
+    the depth; the rest of the reads come from the reference haplotype.
+    """
+    groups: dict[float, list[tuple[str, str]]] = {}
+    for island in islands:
+        fold = spec.fold_coverage * depth_multiplier(island, spec.gains)
+        carried = [h for h in spec.haplotypes if any(island.contains(v.pos) for v in h.variants)]
+        reference_share = 1.0 - sum(h.allele_fraction for h in carried)
+        if reference_share < -1e-9:
+            raise ValueError(f"{spec.sample_id}: allele fractions over {island.name} exceed 1")
+        parts = [(island.name, apply_variants(island, reference, []), reference_share)]
+        for index, haplotype in enumerate(carried):
+            parts.append(
+                (
+                    f"{island.name}_hap{index + 1}",
+                    apply_variants(island, reference, haplotype.variants),
+                    haplotype.allele_fraction,
+                )
+            )
+        for name, seq, share in parts:
+            if share > 0:
+                groups.setdefault(round(fold * share, 3), []).append((name, seq))
+    return groups
+
+
+QUALITY_BINS = ((2, 2), (14, 12), (30, 23), (99, 37))  # NovaSeq-style 4-level binning
+
+
+def bin_quality_string(quality: str) -> str:
+    out = []
+    for char in quality:
+        q = ord(char) - 33
+        for upper, value in QUALITY_BINS:
+            if q <= upper:
+                out.append(chr(value + 33))
+                break
+    return "".join(out)
+
+
+def read_fastq(path: Path) -> Iterable[tuple[str, str, str]]:
+    with open(path) as handle:
+        while True:
+            header = handle.readline()
+            if not header:
+                return
+            seq = handle.readline().rstrip("\n")
+            handle.readline()
+            qual = handle.readline().rstrip("\n")
+            yield header[1:].split()[0], seq, qual
+
+
+def run(command: Sequence[str], cwd: Path, stdout=None) -> None:
+    subprocess.run(
+        command, cwd=cwd, check=True, stdout=stdout or subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+def simulate_reads(
+    spec: SampleSpec,
+    islands: Sequence[Island],
+    reference: bytes | bytearray,
+    workdir: Path,
+) -> tuple[Path, Path]:
+    """Run ART per fold-coverage group; return gzipped R1/R2 FASTQs with short names and binned qualities."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    groups = island_sequences_for_sample(spec, islands, reference)
+    r1_path, r2_path = workdir / "reads_R1.fq.gz", workdir / "reads_R2.fq.gz"
+    pair_number = 0
+    with (
+        gzip.open(r1_path, "wt", compresslevel=1) as out1,
+        gzip.open(r2_path, "wt", compresslevel=1) as out2,
+    ):
+        for group_index, fold in enumerate(sorted(groups)):
+            if fold <= 0:
+                continue
+            prefix = f"art_{group_index}"
+            write_fasta(workdir / f"{prefix}.fa", groups[fold])
+            seed = stable_seed(spec.sample_id, fold, group_index)
+            command = [
+                "art_illumina", "-ss", ART_PROFILE, "-i", f"{prefix}.fa", "-p",
+                "-l", str(READ_LENGTH), "-f", str(fold), "-m", str(FRAGMENT_MEAN),
+                "-s", str(FRAGMENT_SD), "-rs", str(seed), "-na", "-o", f"{prefix}_",
+            ]  # fmt: skip
+            run(command, cwd=workdir)
+            reads1 = read_fastq(workdir / f"{prefix}_1.fq")
+            reads2 = read_fastq(workdir / f"{prefix}_2.fq")
+            for (_, seq1, qual1), (_, seq2, qual2) in zip(reads1, reads2, strict=True):
+                pair_number += 1
+                name = f"{spec.sample_id}:{pair_number}"
+                out1.write(f"@{name}\n{seq1}\n+\n{bin_quality_string(qual1)}\n")
+                out2.write(f"@{name}\n{seq2}\n+\n{bin_quality_string(qual2)}\n")
+            for leftover in (f"{prefix}_1.fq", f"{prefix}_2.fq", f"{prefix}.fa"):
+                (workdir / leftover).unlink(missing_ok=True)
+    return r1_path, r2_path
+
+
+BWA_INDEX_SUFFIXES = ("", ".fai", ".amb", ".ann", ".bwt", ".pac", ".sa")
+
+
+def align(
+    sample_id: str,
+    reads: tuple[Path, Path],
+    reference: Path,
+    out_path: Path,
+    workdir: Path,
+    threads: int = 2,
+) -> None:
+    """bwa mem -> samtools fixmate -> sort -> markdup -> BAM or CRAM (by suffix) + index.
+
+    ``reference`` is a plain FASTA with its bwa index and .fai beside it. Tools run on links
+    with fixed relative names, so the @PG command lines (and the files) are reproducible.
+    """
+    for suffix in BWA_INDEX_SUFFIXES:
+        link = workdir / f"reference.fa{suffix}"
+        link.unlink(missing_ok=True)
+        link.symlink_to(Path(f"{reference}{suffix}").resolve())
+    read_group = f"@RG\\tID:{sample_id}\\tSM:{sample_id}\\tLB:{sample_id}\\tPL:ILLUMINA"
+    with open(workdir / "aligned.sam", "w") as handle:
+        # A fixed -K makes bwa's output independent of the thread count.
+        run(
+            ["bwa", "mem", "-t", "2", "-K", "10000000", "-R", read_group,
+             "reference.fa", reads[0].name, reads[1].name],
+            cwd=workdir, stdout=handle,
+        )  # fmt: skip
+    run(
+        ["samtools", "fixmate", "--no-PG", "-m", "-O", "bam", "aligned.sam", "fixmate.bam"],
+        cwd=workdir,
+    )
+    run(
+        ["samtools", "sort", "--no-PG", "-@", str(threads), "-o", "sorted.bam", "fixmate.bam"],
+        cwd=workdir,
+    )
+    run(["samtools", "markdup", "--no-PG", "-s", "sorted.bam", "markdup.bam"], cwd=workdir)
+    # Drop markdup's helper tag; keep what aligners normally leave (NM, MD, AS, XS, MC, SA).
+    if out_path.suffix == ".cram":
+        run(["samtools", "view", "--no-PG", "-C", "-T", "reference.fa", "-x", "ms",
+             "-o", "unheadered.cram", "markdup.bam"], cwd=workdir)  # fmt: skip
+        # Keep the reference checksum (M5) but not the build machine's path (UR).
+        header = subprocess.run(
+            ["samtools", "view", "-H", "unheadered.cram"], cwd=workdir, check=True,
+            capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        header = "\n".join(
+            "\t".join(f for f in line.split("\t") if not f.startswith("UR:"))
+            for line in header.splitlines()
+        )
+        (workdir / "header.sam").write_text(header + "\n")
+        with open(workdir / "final.cram", "wb") as handle:
+            run(["samtools", "reheader", "--no-PG", "header.sam", "unheadered.cram"],
+                cwd=workdir, stdout=handle)  # fmt: skip
+        final = workdir / "final.cram"
+    else:
+        run(
+            ["samtools", "view", "--no-PG", "-b", "-x", "ms", "-o", "final.bam", "markdup.bam"],
+            cwd=workdir,
+        )
+        final = workdir / "final.bam"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(final, out_path)
+    run(["samtools", "index", str(out_path.resolve())], cwd=workdir)
