@@ -14,6 +14,18 @@ include: "workflow/rules/reference.smk"
 include: "workflow/rules/qc.smk"
 
 
+# One rule file per small-variant caller; config calling.callers picks which run.
+for caller_rules in sorted(
+    Path(workflow.basedir, "workflow/rules/callers").glob("*.smk")
+):
+
+    include: caller_rules
+
+
+include: "workflow/rules/hotspots.smk"
+include: "workflow/rules/annotation.smk"
+
+
 rule all:
     default_target: True
     input:

@@ -417,11 +417,11 @@ MINIMAL_CONFIG = {
 
 
 def test_config_defaults_and_extra_sections() -> None:
-    config = validate_config({**MINIMAL_CONFIG, "qc": {"min_depth": 200}})
+    config = validate_config({**MINIMAL_CONFIG, "future_stage": {"min_depth": 200}})
     assert config["clinical"] == ""
     assert config["outdir"] == "results"
     assert config["reference"]["build"] == "GRCh38"
-    assert config["qc"] == {"min_depth": 200}
+    assert config["future_stage"] == {"min_depth": 200}
     assert "build" not in MINIMAL_CONFIG["reference"]
 
 
@@ -429,6 +429,7 @@ CONFIG_ERRORS = {
     "bad build": ({"reference": {"fasta": "ref.fa", "build": "hg19"}}, "reference.build", "'hg19'"),
     "no fasta": ({"reference": {"build": "GRCh37"}}, "reference.fasta", "no value given"),
     "outdir not text": ({"outdir": 3}, "outdir", "'3' is not of type string"),
+    "typo in qc": ({"qc": {"min_depth": 200}}, "qc", "'min_depth' was unexpected"),
 }
 
 

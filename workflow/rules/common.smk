@@ -34,10 +34,18 @@ except SheetError as error:
 
 OUTDIR = config["outdir"].rstrip("/")
 TUMORS = SAMPLES[SAMPLES["sample_type"] == "tumor"]
+NORMALS = SAMPLES[SAMPLES["sample_type"] == "normal"]
+CALLERS = config["calling"]["callers"]
+for caller in CALLERS:
+    if not (
+        Path(workflow.basedir) / "workflow" / "rules" / "callers" / f"{caller}.smk"
+    ).exists():
+        raise WorkflowError(
+            f"config calling.callers: no rule file workflow/rules/callers/{caller}.smk. "
+            "Fix: use bcftools and/or freebayes, or add that rule file (rule call_<name>)."
+        )
 REFERENCE_FASTA = config["reference"]["fasta"]
-# bgzip FASTA keeps its .gz suffix (htslib then also needs the .gzi index).
-REFERENCE_SUFFIX = ".fa.gz" if REFERENCE_FASTA.endswith((".gz", ".bgz")) else ".fa"
-REFERENCE = f"{OUTDIR}/reference/genome{REFERENCE_SUFFIX}"
+REFERENCE = f"{OUTDIR}/reference/genome.fa"
 
 
 wildcard_constraints:
@@ -65,11 +73,8 @@ def rule_runtime(rule_name):
 
 
 def reference_files():
-    """The reference FASTA under outdir and the index files htslib looks for beside it."""
-    files = {"fasta": REFERENCE, "fai": f"{REFERENCE}.fai"}
-    if REFERENCE_SUFFIX == ".fa.gz":
-        files["gzi"] = f"{REFERENCE}.gzi"
-    return files
+    """The plain reference FASTA under outdir and its index."""
+    return {"fasta": REFERENCE, "fai": f"{REFERENCE}.fai"}
 
 
 def get_bam(wildcards):
@@ -85,4 +90,20 @@ def all_outputs():
     return [
         f"{OUTDIR}/qc/qc_summary.tsv",
         f"{OUTDIR}/qc/multiqc_report.html",
+        f"{OUTDIR}/cohort/alterations.tsv",
+        f"{OUTDIR}/cohort/hotspots.tsv",
+    ]
+
+
+def get_caller_vcfs(wildcards):
+    """One normalised VCF per configured caller for the sample."""
+    return [f"{OUTDIR}/calls/{caller}/{wildcards.sample}.vcf.gz" for caller in CALLERS]
+
+
+def get_normal_caller_vcfs(wildcards):
+    """Every normal's caller VCFs: a variant they share at high VAF is germline."""
+    return [
+        f"{OUTDIR}/calls/{caller}/{sample}.vcf.gz"
+        for caller in CALLERS
+        for sample in NORMALS.index
     ]

@@ -1,5 +1,5 @@
-# The reference as the workflow reads it: a link to the user's FASTA under outdir, with its
-# index built there (inputs are never written to) or linked when it already exists.
+# The reference as the workflow reads it, under outdir: a link to the user's plain FASTA (its
+# .fai linked, or built there: inputs are never written to), or a bgzip FASTA decompressed.
 
 
 rule reference_index:
@@ -19,18 +19,22 @@ rule reference_index:
         runtime=rule_runtime("reference_index"),
     params:
         source=lambda wildcards, input: Path(input.fasta).resolve(),
-        suffix=REFERENCE_SUFFIX,
+        compressed=REFERENCE_FASTA.endswith((".gz", ".bgz")),
     shell:
         """
         (
-            ln -sfn {params.source:q} {output.fasta:q}
-            if [ -s {params.source:q}.fai ] && [ {params.suffix:q} = .fa -o -s {params.source:q}.gzi ]; then
-                ln -sfn {params.source:q}.fai {output.fai:q}
-                if [ {params.suffix:q} = .fa.gz ]; then
-                    ln -sfn {params.source:q}.gzi {output.fasta:q}.gzi
-                fi
-            else
+            if [ {params.compressed} = True ]; then
+                # freebayes reads plain FASTA only: decompress once per run.
+                bgzip --decompress --stdout {params.source:q} >{output.fasta:q}.partial
+                mv {output.fasta:q}.partial {output.fasta:q}
                 samtools faidx {output.fasta:q}
+            else
+                ln -sfn {params.source:q} {output.fasta:q}
+                if [ -s {params.source:q}.fai ]; then
+                    ln -sfn {params.source:q}.fai {output.fai:q}
+                else
+                    samtools faidx {output.fasta:q}
+                fi
             fi
         ) >{log:q} 2>&1
         """

@@ -1,0 +1,61 @@
+# ALK alterations per tumour (hotspot calls + caller variants, annotated on NM_004304.5 and
+# classified) and the cohort tables.
+
+
+rule annotate_sample:
+    input:
+        **reference_files(),
+        vcfs=get_caller_vcfs,
+        normal_vcfs=get_normal_caller_vcfs,
+        mutations=rules.hotspot_calls.output.mutations,
+    output:
+        alterations=f"{OUTDIR}/variants/{{sample}}.alterations.tsv",
+        vcf=f"{OUTDIR}/variants/{{sample}}.annotated.vcf.gz",
+        tbi=f"{OUTDIR}/variants/{{sample}}.annotated.vcf.gz.tbi",
+    log:
+        f"{OUTDIR}/logs/annotate_sample/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/annotate_sample/{{sample}}.tsv"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_mem_mb("annotate_sample"),
+        runtime=rule_runtime("annotate_sample"),
+    params:
+        build=config["reference"]["build"],
+        callers=CALLERS,
+        patient_id=lambda wildcards: SAMPLES.loc[wildcards.sample, "patient_id"],
+        germline_min_vaf=config["hotspots"]["germline_min_vaf"],
+        caller_filters=config["calling"]["filters"],
+    script:
+        "../scripts/annotate_sample.py"
+
+
+rule cohort_tables:
+    input:
+        alterations=expand(
+            rules.annotate_sample.output.alterations, sample=TUMORS.index
+        ),
+        hotspots=expand(rules.hotspot_calls.output.hotspots, sample=TUMORS.index),
+    output:
+        alterations=report(
+            f"{OUTDIR}/cohort/alterations.tsv",
+            caption="../report/alterations.rst",
+            category="ALK resistance",
+        ),
+        hotspots=report(
+            f"{OUTDIR}/cohort/hotspots.tsv",
+            caption="../report/hotspots.rst",
+            category="ALK resistance",
+        ),
+    log:
+        f"{OUTDIR}/logs/cohort_tables.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_mem_mb("cohort_tables"),
+        runtime=rule_runtime("cohort_tables"),
+    script:
+        "../scripts/cohort_tables.py"
