@@ -16,6 +16,8 @@ run: setup
 	@echo "alkres finished. Results are in results/:"
 	@echo "  results/qc/qc_summary.tsv        per-sample QC verdicts"
 	@echo "  results/qc/multiqc_report.html   MultiQC report (with the alkres QC table)"
+	@echo "  results/cohort/alterations.tsv   detected ALK alterations, named and classified"
+	@echo "  results/cohort/hotspots.tsv      every catalogued codon: mutant / wild type (with LoD) / not assessable"
 
 test: setup-dev
 	$(BIN)/python -m pytest

@@ -2,6 +2,7 @@
 
 import pysam
 import pytest
+
 from conftest import read_tsv
 
 pytestmark = pytest.mark.e2e
@@ -26,7 +27,8 @@ def test_every_simulated_mutation_is_found_with_its_name_and_vaf(alterations, tr
         found = [
             row
             for row in alterations
-            if row["sample_id"] == expected["sample_id"] and row["alteration"] == expected["alteration"]
+            if row["sample_id"] == expected["sample_id"]
+            and row["alteration"] == expected["alteration"]
         ]
         assert len(found) == 1, (expected["sample_id"], expected["alteration"])
         row = found[0]
@@ -39,7 +41,11 @@ def test_every_simulated_mutation_is_found_with_its_name_and_vaf(alterations, tr
 
 def test_compound_mutation_is_phased_in_cis(alterations, truth):
     cis = [row for row in truth if row["phase"].startswith("cis")]
-    rows = [r for r in alterations if r["sample_id"] == cis[0]["sample_id"] and r["classification"] == "resistance"]
+    rows = [
+        r
+        for r in alterations
+        if r["sample_id"] == cis[0]["sample_id"] and r["classification"] == "resistance"
+    ]
     assert {r["alteration"] for r in rows} == {row["alteration"] for row in cis}
     assert len({r["phase_set"] for r in rows}) == 1 and rows[0]["phase_set"] != ""
     assert all(r["phase"].startswith("cis with") for r in rows)
@@ -61,7 +67,9 @@ def test_hotspot_table_has_every_site_of_every_tumour(hotspots, truth):
         sites_per_sample.setdefault(row["sample_id"], set()).add(row["codon"])
     assert set(sites_per_sample) == tumours
     assert len({frozenset(s) for s in sites_per_sample.values()}) == 1
-    assert {"G1202", "L1196", "I1171", "G1269", "T1151", "G1202del", "T1151dup"} <= next(iter(sites_per_sample.values()))
+    assert {"G1202", "L1196", "I1171", "G1269", "T1151", "G1202del", "T1151dup"} <= next(
+        iter(sites_per_sample.values())
+    )
 
 
 def test_low_depth_codons_are_not_assessable_never_wild_type(hotspots):
@@ -87,16 +95,21 @@ def test_mutant_codons_match_the_truth(hotspots, truth):
 
 
 def test_callers_ran_and_support_the_hotspot_calls(pipeline_run, alterations):
-    g1202r = next(r for r in alterations if r["sample_id"] == "P01_T2" and r["alteration"] == "G1202R")
+    g1202r = next(
+        r for r in alterations if r["sample_id"] == "P01_T2" and r["alteration"] == "G1202R"
+    )
     assert set(g1202r["callers"].split(",")) == {"alkres_hotspot", "bcftools", "freebayes"}
     for caller in ("bcftools", "freebayes"):
         with pysam.VariantFile(str(pipeline_run / "calls" / caller / "P01_T2.vcf.gz")) as vcf:
-            assert any(rec.pos == 29220747 and rec.alts == ("T",) for rec in vcf.fetch("chr2", 29220740, 29220750))
+            assert any(
+                rec.pos == 29220747 and rec.alts == ("T",)
+                for rec in vcf.fetch("chr2", 29220740, 29220750)
+            )
 
 
 def test_annotated_vcf_carries_names_classes_and_phase(pipeline_run):
     with pysam.VariantFile(str(pipeline_run / "variants" / "P01_T2.annotated.vcf.gz")) as vcf:
-        passed = {rec.info["ALTERATION"]: rec for rec in vcf if "PASS" in rec.filter.keys()}
+        passed = {rec.info["ALTERATION"]: rec for rec in vcf if "PASS" in rec.filter}
     assert passed["G1202R"].info["HGVSP"] == "NP_004295.2:p.Gly1202Arg"
     assert passed["G1202R"].info["CLASS"] == "resistance"
     assert passed["G1202R"].info["PS"] == passed["L1196M"].info["PS"]

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, TEST_DATA, run_snakemake, venv_environment
+from conftest import REPO, TEST_DATA, read_tsv, run_snakemake, venv_environment
 
 SHEET_HEADER = (
     "sample_id\tpatient_id\tbam\tsample_type\tspecimen\tcollection_date\tprior_tkis\ttumor_purity\n"
@@ -20,11 +20,39 @@ def test_dry_run_shows_whole_dag(tmp_path):
         for line in result.stdout.splitlines()
         if line.strip() and len(line.split()) == 2 and line.split()[1].isdigit()
     )
-    n_samples = sum(1 for line in (TEST_DATA / "samples.tsv").read_text().splitlines()[2:] if line)
-    for rule in ("mosdepth", "samtools_stats", "qc_sample"):
-        assert int(jobs[rule]) == n_samples, (rule, jobs)
-    for rule in ("reference_index", "hotspot_codons_bed", "qc_summary", "multiqc", "all"):
+    sheet = read_tsv(TEST_DATA / "samples.tsv")
+    n_samples = len(sheet)
+    n_tumours = sum(row["sample_type"] == "tumor" for row in sheet)
+    expected = {
+        "mosdepth": n_samples,
+        "samtools_stats": n_samples,
+        "qc_sample": n_samples,
+        "call_bcftools": n_samples,  # normals too: their variants mark germline ones
+        "call_freebayes": n_samples,
+        "hotspot_counts_normal": n_samples - n_tumours,
+        "hotspot_calls": n_tumours,
+        "annotate_sample": n_tumours,
+    }
+    for rule, count in expected.items():
+        assert int(jobs[rule]) == count, (rule, jobs)
+    for rule in (
+        "reference_index",
+        "hotspot_codons_bed",
+        "qc_summary",
+        "multiqc",
+        "hotspot_background",
+        "cohort_tables",
+        "all",
+    ):
         assert int(jobs[rule]) == 1, (rule, jobs)
+
+
+def test_unknown_caller_stops_with_the_fix(tmp_path):
+    result = run_snakemake(
+        "-n", "--config", "calling={'callers': ['mutect3']}", f"outdir={tmp_path}"
+    )
+    assert result.returncode != 0
+    assert "workflow/rules/callers/mutect3.smk" in result.stdout + result.stderr
 
 
 BAMS = TEST_DATA / "bams"
