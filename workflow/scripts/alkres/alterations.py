@@ -15,23 +15,11 @@ from pathlib import Path
 
 import pysam
 
-from alkres.annotate import Annotation, annotate_variant, classify
+from alkres.annotate import CODING_CONSEQUENCES, Annotation, annotate_variant, classify
 from alkres.transcript import Transcript
 
 TRANSCRIPT = "NM_004304.5"
 PROTEIN = "NP_004295.2"
-CODING_CONSEQUENCES = {
-    "missense",
-    "synonymous",
-    "stop_gained",
-    "stop_lost",
-    "start_lost",
-    "inframe_deletion",
-    "inframe_insertion",
-    "inframe_delins",
-    "frameshift",
-    "splice_region",
-}
 ALTERATION_COLUMNS = [
     "patient_id", "sample_id", "gene", "alteration", "hgvs_p", "hgvs_c", "type", "chrom", "pos",
     "ref", "alt", "depth", "alt_count", "vaf", "copy_number", "phase_set", "classification",
