@@ -23,6 +23,7 @@ for caller_rules in sorted(
 
 
 include: "workflow/rules/hotspots.smk"
+include: "workflow/rules/copy_number.smk"
 include: "workflow/rules/annotation.smk"
 
 

@@ -131,6 +131,11 @@ def cohort_specs(alk) -> tuple[list[dict], list[dict]]:
             "fold": fold, "truth": list(truth),
         }  # fmt: skip
 
+    def amplification_truth(copy_number):
+        return {"alteration": "amplification", "type": "amplification", "chrom": CHROM,
+                "pos": alk_3prime[1], "end": alk_3prime[2], "copy_number": copy_number,
+                "note": "ALK exons 20-29 (3' part, from mid-intron 19)"}  # fmt: skip
+
     amp_cn, amp_purity = 10, 0.6
     samples = [
         row("P01_T1", "P01", "tumor", "2023-05-10", "crizotinib", 0.5, 500,
@@ -145,17 +150,24 @@ def cohort_specs(alk) -> tuple[list[dict], list[dict]]:
             truth=[small_variant("T1151dup", "c.3451_3453dup", t1151dup, 0.20)]),
         row("P03_T1", "P03", "tumor", "2024-06-03", "crizotinib", amp_purity, 400,
             gains=[(*alk_3prime, amplification_multiplier(amp_cn, amp_purity))],
-            truth=[{"alteration": "amplification", "type": "amplification", "chrom": CHROM,
-                    "pos": alk_3prime[1], "end": alk_3prime[2], "copy_number": amp_cn,
-                    "note": "ALK exons 20-29 (3' part, from mid-intron 19)"}]),
+            truth=[amplification_truth(amp_cn)]),
         row("P04_T1", "P04", "tumor", "2024-09-30", "alectinib", 0.5, 500),
         # BAM, not CRAM: the cohort exercises both input formats.
         row("P05_T1", "P05", "tumor", "2025-01-15", "alectinib;lorlatinib", None, 60,
             specimen="plasma", fmt="bam"),
+        # Copy-number series: a gain at threshold and one below it (higher purity, CN 4).
+        row("P06_T1", "P06", "tumor", "2024-11-12", "crizotinib;ceritinib", 0.5, 400,
+            gains=[(*alk_3prime, amplification_multiplier(6, 0.5))],
+            truth=[amplification_truth(6)]),
+        row("P07_T1", "P07", "tumor", "2025-02-20", "alectinib", 0.8, 400,
+            gains=[(*alk_3prime, amplification_multiplier(4, 0.8))],
+            truth=[amplification_truth(4)]),
         row("N01", "", "normal", "", "", None, 400),
         row("N02", "", "normal", "", "", None, 400),
         row("N03", "", "normal", "", "", None, 400),
         row("N04", "", "normal", "", "", None, 400),
+        row("N05", "", "normal", "", "", None, 400),
+        row("N06", "", "normal", "", "", None, 400),
     ]  # fmt: skip
     clinical = [
         {"patient_id": "P01", "next_tki": "lorlatinib", "best_response": "PR"},

@@ -118,3 +118,10 @@ def amplified_target(sample_id, name):
     if sample_id != "P03_T1" or not name.startswith("ALK_exon"):
         return False
     return int(name.removeprefix("ALK_exon")) >= 20
+
+
+def test_copy_number_reference_is_named_in_qc(qc_rows, truth):
+    n_normals = sum(row["sample_type"] == "normal" for row in truth)
+    assert {row["copy_number_reference"] for row in qc_rows.values()} == {
+        f"pooled normals ({n_normals})"
+    }

@@ -36,8 +36,10 @@ rule cohort_tables:
     input:
         alterations=expand(
             rules.annotate_sample.output.alterations, sample=TUMORS.index
-        ),
+        )
+        + expand(rules.cnv_genes.output.alterations, sample=TUMORS.index),
         hotspots=expand(rules.hotspot_calls.output.hotspots, sample=TUMORS.index),
+        genes=expand(rules.cnv_genes.output.genes, sample=TUMORS.index),
     output:
         alterations=report(
             f"{OUTDIR}/cohort/alterations.tsv",
@@ -48,6 +50,11 @@ rule cohort_tables:
             f"{OUTDIR}/cohort/hotspots.tsv",
             caption="../report/hotspots.rst",
             category="ALK resistance",
+        ),
+        copy_number=report(
+            f"{OUTDIR}/cohort/copy_number.tsv",
+            caption="../report/copy_number.rst",
+            category="Copy number",
         ),
     log:
         f"{OUTDIR}/logs/cohort_tables.log",

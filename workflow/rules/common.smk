@@ -92,7 +92,13 @@ def all_outputs():
         f"{OUTDIR}/qc/multiqc_report.html",
         f"{OUTDIR}/cohort/alterations.tsv",
         f"{OUTDIR}/cohort/hotspots.tsv",
+        f"{OUTDIR}/cohort/copy_number.tsv",
     ]
+
+
+def cnvkit_corrections():
+    """CNVkit bias corrections, identical for the reference and for each tumour."""
+    return "" if config["copy_number"]["edge_correction"] else "--no-edge"
 
 
 def get_caller_vcfs(wildcards):

@@ -109,6 +109,11 @@ rule qc_summary:
         runtime=rule_runtime("qc_summary"),
     params:
         depth_thresholds=config["qc"]["depth_thresholds"],
+        copy_number_reference=(
+            f"pooled normals ({len(NORMALS)})"
+            if len(NORMALS)
+            else "flat (no normals in the sheet)"
+        ),
     script:
         "../scripts/qc_summary.py"
 

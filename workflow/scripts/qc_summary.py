@@ -16,6 +16,16 @@ summary = pd.concat(
     ],
     ignore_index=True,
 )
+# Without normals the copy-number reference is flat: say so where QC is read.
+summary["copy_number_reference"] = snakemake.params.copy_number_reference
+if snakemake.params.copy_number_reference.startswith("flat"):
+    tumours = summary["sample_type"] == "tumor"
+    summary.loc[tumours, "reasons"] = summary.loc[tumours, "reasons"].map(
+        lambda reasons: "; ".join(
+            filter(None, [reasons, "warn: flat copy-number reference (no normals)"])
+        )
+    )
+    summary.loc[tumours & (summary["verdict"] == "pass"), "verdict"] = "warn"
 with atomic_output(snakemake.output.summary) as path:
     summary.to_csv(path, sep="\t", index=False, float_format="%.4g")
 with atomic_output(snakemake.output.multiqc_table) as path:

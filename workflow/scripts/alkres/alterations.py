@@ -23,7 +23,7 @@ PROTEIN = "NP_004295.2"
 ALTERATION_COLUMNS = [
     "patient_id", "sample_id", "gene", "alteration", "hgvs_p", "hgvs_c", "type", "chrom", "pos",
     "ref", "alt", "depth", "alt_count", "vaf", "copy_number", "phase_set", "classification",
-    "phase", "callers",
+    "phase", "callers", "detail",
 ]  # fmt: skip
 
 

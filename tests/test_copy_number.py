@@ -1,0 +1,134 @@
+"""Gene-level copy number: purity formula, intervals, amplification calls, alteration rows."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alkres.copy_number import (
+    AmplificationRule,
+    GeneRegion,
+    amplification_rows,
+    copy_number_from_ratio,
+    estimate_region,
+    plot_copy_ratios,
+    ratio_for_copy_number,
+    read_gene_regions,
+    recentre,
+)
+from alkres.simulate import amplification_multiplier
+
+RULE = AmplificationRule()
+KINASE = GeneRegion(
+    "ALK_kinase", "ALK", "chr2", 29192774, 29223528, "resistance", "ALK 3' kinase-domain part"
+)
+MET = GeneRegion("MET", "MET", "chr7", 116672196, 116798377, "bypass", "MET, whole gene")
+
+
+@pytest.mark.parametrize(
+    ("copy_number", "purity"),
+    [(4, 0.3), (6, 0.5), (10, 0.8), (2, 0.6), (8, None)],
+)
+def test_copy_number_inverts_the_simulated_ratio(copy_number, purity):
+    ratio = amplification_multiplier(copy_number, purity or 1.0)
+    assert ratio_for_copy_number(copy_number, purity) == pytest.approx(ratio)
+    assert copy_number_from_ratio(ratio, purity) == pytest.approx(copy_number)
+
+
+def test_missing_purity_gives_the_lowest_copy_number():
+    ratio = 2.0
+    assert copy_number_from_ratio(ratio, None) == 4.0
+    assert all(copy_number_from_ratio(ratio, p) > 4.0 for p in (0.3, 0.5, 0.9))
+
+
+def bins(chrom, start, n, log2, noise=0.05, seed=1):
+    rng = np.random.default_rng(seed)
+    starts = start + np.arange(n) * 1000
+    return pd.DataFrame(
+        {
+            "chromosome": chrom,
+            "start": starts,
+            "end": starts + 100,
+            "log2": log2 + rng.normal(0, noise, n),
+            "weight": 1.0,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("copy_number", "purity", "status"),
+    [
+        (10, 0.6, "amplified"),
+        (6, 0.5, "amplified"),  # at the threshold: the interval excludes every state below 6
+        (5, 0.5, "not_amplified"),
+        (4, 0.8, "not_amplified"),
+        (2, 0.5, "not_amplified"),
+    ],
+)
+def test_amplification_needs_the_interval_clear_of_the_threshold(copy_number, purity, status):
+    log2 = np.log2(amplification_multiplier(copy_number, purity))
+    table = bins("chr2", 29193000, 16, log2)
+    estimate = estimate_region(table, KINASE, purity, RULE)
+    assert estimate.status == status
+    assert estimate.copy_number == pytest.approx(copy_number, rel=0.15)
+    assert estimate.ci_low <= estimate.copy_number <= estimate.ci_high
+
+
+def test_noisy_gain_whose_interval_reaches_below_the_threshold_is_not_called():
+    table = bins("chr2", 29193000, 6, np.log2(amplification_multiplier(6, 0.3)), noise=0.6, seed=3)
+    estimate = estimate_region(table, KINASE, 0.3, RULE)
+    assert estimate.ci_low < 5.5 <= estimate.ci_high
+    assert estimate.status == "not_amplified" and "not clear of it" in estimate.detail
+
+
+def test_recentring_uses_the_rest_of_the_panel():
+    table = pd.concat([bins("chr2", 1_000_000, 100, -0.05), bins("chr2", 29193000, 16, 1.0)])
+    shifted, shift = recentre(table, [KINASE])
+    assert shift == pytest.approx(-0.05, abs=0.02)
+    assert float(np.median(shifted["log2"].iloc[:100])) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_region_without_panel_bins_is_not_assessable():
+    estimate = estimate_region(bins("chr2", 29193000, 16, 0.0), MET, 0.5, RULE)
+    assert estimate.status == "not_assessable" and estimate.copy_number is None
+    assert "not covered by the panel" in estimate.detail
+
+
+def test_amplification_rows_classify_alk_and_met_and_keep_the_best_alk_part():
+    table = pd.concat(
+        [bins("chr2", 29193000, 16, np.log2(3.4)), bins("chr7", 116680000, 20, np.log2(4.0))]
+    )
+    whole_alk = GeneRegion(
+        "ALK", "ALK", "chr2", 29192774, 29921566, "resistance", "ALK, whole gene"
+    )
+    estimates = [estimate_region(table, region, 0.6, RULE) for region in (whole_alk, KINASE, MET)]
+    rows = {row["gene"]: row for row in amplification_rows("T1", "P1", estimates)}
+    assert rows["ALK"]["classification"] == "resistance"
+    assert rows["ALK"]["alteration"] == "amplification" and rows["ALK"]["type"] == "amplification"
+    assert rows["ALK"]["detail"].startswith("ALK 3' kinase-domain part")
+    assert float(rows["ALK"]["copy_number"]) == pytest.approx(10, rel=0.1)
+    assert rows["MET"]["classification"] == "bypass"
+
+
+def test_bundled_gene_regions_on_both_builds(tmp_path):
+    from conftest import REPO
+
+    for build in ("GRCh38", "GRCh37"):
+        regions = {
+            r.name: r for r in read_gene_regions(REPO / "resources" / "cnv_genes.tsv", build)
+        }
+        assert set(regions) == {"ALK", "ALK_5prime", "ALK_kinase", "MET"}
+        assert (
+            regions["ALK_kinase"].end < regions["ALK_5prime"].start
+        )  # minus strand: 3' part is left
+    ensembl = read_gene_regions(
+        REPO / "resources" / "cnv_genes.tsv", "GRCh38", {"chr2": "2", "chr7": "7"}
+    )
+    assert {r.chrom for r in ensembl} == {"2", "7"}
+
+
+def test_plot_is_written(tmp_path):
+    table = bins("chr2", 29193000, 16, 1.5)
+    estimate = estimate_region(table, KINASE, 0.6, RULE)
+    path = tmp_path / "plot.png"
+    plot_copy_ratios(table, [estimate], path, "T1", 0.6, RULE)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

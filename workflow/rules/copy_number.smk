@@ -1,0 +1,161 @@
+# Copy number with CNVkit: bins from the panel targets, per-bin depth from mosdepth's per-base
+# output (no further pass over the BAM), a reference from the normals (flat when there are
+# none), ratios and segments per tumour, then gene-level estimates and amplification calls.
+
+
+rule cnv_bins:
+    input:
+        targets=config["panel"]["targets"],
+    output:
+        targets=f"{OUTDIR}/cnv/bins.target.bed",
+        antitargets=f"{OUTDIR}/cnv/bins.antitarget.bed",
+    log:
+        f"{OUTDIR}/logs/cnv_bins.log",
+    conda:
+        "../../envs/cnvkit.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_mem_mb("cnv_bins"),
+        runtime=rule_runtime("cnv_bins"),
+    params:
+        bin_size=config["copy_number"]["target_bin_size"],
+    shell:
+        """
+        (
+            cnvkit.py target {input.targets:q} --split --avg-size {params.bin_size} \
+                --output {output.targets:q}
+            # Panel without usable off-target reads: no antitarget bins (CNVkit's amplicon mode).
+            : >{output.antitargets:q}
+        ) >{log:q} 2>&1
+        """
+
+
+rule cnv_coverage:
+    input:
+        per_base=rules.mosdepth.output.per_base,
+        targets=rules.cnv_bins.output.targets,
+        antitargets=rules.cnv_bins.output.antitargets,
+    output:
+        targets=f"{OUTDIR}/cnv/coverage/{{sample}}.targetcoverage.cnn",
+        antitargets=f"{OUTDIR}/cnv/coverage/{{sample}}.antitargetcoverage.cnn",
+        tbi=f"{OUTDIR}/qc/mosdepth/{{sample}}.per-base.bed.gz.tbi",
+    log:
+        f"{OUTDIR}/logs/cnv_coverage/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/cnv_coverage/{{sample}}.tsv"
+    conda:
+        "../../envs/cnvkit.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_mem_mb("cnv_coverage"),
+        runtime=rule_runtime("cnv_coverage"),
+    shell:
+        """
+        (
+            # CNVkit reads a per-base bedGraph through a tabix (.tbi) index.
+            tabix --force --preset bed {input.per_base:q}
+            cnvkit.py coverage {input.per_base:q} {input.targets:q} --output {output.targets:q}
+            cnvkit.py coverage {input.per_base:q} {input.antitargets:q} --output {output.antitargets:q}
+        ) >{log:q} 2>&1
+        """
+
+
+rule cnv_reference:
+    input:
+        **reference_files(),
+        targets=expand(rules.cnv_coverage.output.targets, sample=NORMALS.index),
+        antitargets=expand(rules.cnv_coverage.output.antitargets, sample=NORMALS.index),
+        bins=rules.cnv_bins.output.targets,
+        antitarget_bins=rules.cnv_bins.output.antitargets,
+    output:
+        reference=f"{OUTDIR}/cnv/reference.cnn",
+    log:
+        f"{OUTDIR}/logs/cnv_reference.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/cnv_reference.tsv"
+    conda:
+        "../../envs/cnvkit.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_mem_mb("cnv_reference"),
+        runtime=rule_runtime("cnv_reference"),
+    params:
+        corrections=cnvkit_corrections(),
+    shell:
+        """
+        (
+            if [ -n "{input.targets}" ]; then
+                cnvkit.py reference {input.targets:q} {input.antitargets:q} --fasta {input.fasta:q} \
+                    {params.corrections} --output {output.reference:q}
+            else
+                echo "no normal samples: flat reference (copy ratios less reliable)"
+                cnvkit.py reference --targets {input.bins:q} --antitargets {input.antitarget_bins:q} \
+                    --fasta {input.fasta:q} --output {output.reference:q}
+            fi
+        ) >{log:q} 2>&1
+        """
+
+
+rule cnv_fix:
+    input:
+        targets=rules.cnv_coverage.output.targets,
+        antitargets=rules.cnv_coverage.output.antitargets,
+        reference=rules.cnv_reference.output.reference,
+    output:
+        ratios=f"{OUTDIR}/cnv/{{sample}}.cnr",
+        segments=f"{OUTDIR}/cnv/{{sample}}.cns",
+    log:
+        f"{OUTDIR}/logs/cnv_fix/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/cnv_fix/{{sample}}.tsv"
+    conda:
+        "../../envs/cnvkit.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_mem_mb("cnv_fix"),
+        runtime=rule_runtime("cnv_fix"),
+    params:
+        corrections=cnvkit_corrections(),
+        segment_method=config["copy_number"]["segment_method"],
+    shell:
+        """
+        (
+            cnvkit.py fix {input.targets:q} {input.antitargets:q} {input.reference:q} \
+                {params.corrections} --output {output.ratios:q}
+            cnvkit.py segment {output.ratios:q} --method {params.segment_method} \
+                --output {output.segments:q}
+        ) >{log:q} 2>&1
+        """
+
+
+rule cnv_genes:
+    input:
+        ratios=rules.cnv_fix.output.ratios,
+        fai=f"{REFERENCE}.fai",
+        regions=config["copy_number"]["regions"],
+    output:
+        genes=f"{OUTDIR}/cnv/{{sample}}.genes.tsv",
+        alterations=f"{OUTDIR}/cnv/{{sample}}.amplifications.tsv",
+        plot=report(
+            f"{OUTDIR}/cnv/{{sample}}.copy_ratio.png",
+            caption="../report/copy_ratio.rst",
+            category="Copy number",
+            subcategory="{sample}",
+        ),
+    log:
+        f"{OUTDIR}/logs/cnv_genes/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/cnv_genes/{{sample}}.tsv"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_mem_mb("cnv_genes"),
+        runtime=rule_runtime("cnv_genes"),
+    params:
+        build=config["reference"]["build"],
+        purity=lambda wildcards: SAMPLES.loc[wildcards.sample, "tumor_purity"],
+        patient_id=lambda wildcards: SAMPLES.loc[wildcards.sample, "patient_id"],
+        amplification=config["copy_number"]["amplification"],
+    script:
+        "../scripts/cnv_genes.py"
