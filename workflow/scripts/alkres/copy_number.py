@@ -315,7 +315,7 @@ def plot_copy_ratios(
     )
     for name, colour in REGION_COLOURS.items():
         axis.scatter([], [], s=12, c=colour, label=name.replace("_", " "))
-    axis.legend(loc="upper left", fontsize=8, frameon=False, ncol=3)
+    axis.legend(loc="lower right", fontsize=8, frameon=False, ncol=3)
     axis.set_xlabel("panel bins (genomic order)")
     axis.set_ylabel("log2 copy ratio")
     purity_text = f"purity {purity:g}" if purity else "purity not given"
