@@ -32,9 +32,12 @@ def test_mean_target_depth_matches_simulated_depth(qc_rows, truth, pipeline_run)
     sample is checked over its non-amplified targets only."""
     for sample_id, simulated in simulated_depths(truth).items():
         regions = read_regions(pipeline_run / "qc" / "mosdepth" / f"{sample_id}.regions.bed.gz")
-        unamplified = [depth for name, depth in regions if not amplified_target(sample_id, name)]
+        amplified = sample_id in amplified_samples(truth)
+        unamplified = [
+            depth for name, depth in regions if not (amplified and alk_3prime_target(name))
+        ]
         assert 0.85 * simulated <= median(unamplified) <= 1.2 * simulated, sample_id
-        if sample_id != "P03_T1":
+        if not amplified:
             assert (
                 0.85 * simulated
                 <= float(qc_rows[sample_id]["mean_target_depth"])
@@ -42,10 +45,19 @@ def test_mean_target_depth_matches_simulated_depth(qc_rows, truth, pipeline_run)
             )
 
 
-def amplified_depth_multiplier(truth):
-    """Depth multiplier of P03_T1's amplified ALK 3' part, from its simulated copy number and purity."""
-    (row,) = [r for r in truth if r["sample_id"] == "P03_T1" and r["type"] == "amplification"]
-    return amplification_multiplier(float(row["copy_number"]), float(row["tumor_purity"]))
+def amplified_samples(truth):
+    """Depth multiplier of each sample's amplified ALK 3' part, from its simulated copy number and purity."""
+    return {
+        row["sample_id"]: amplification_multiplier(
+            float(row["copy_number"]), float(row["tumor_purity"])
+        )
+        for row in truth
+        if row["type"] == "amplification"
+    }
+
+
+def amplified_depth_multiplier(truth, sample_id="P03_T1"):
+    return amplified_samples(truth)[sample_id]
 
 
 def test_amplified_alk_targets_have_more_depth(pipeline_run, truth):
@@ -89,8 +101,8 @@ def test_hotspot_depth_covers_every_catalogued_codon(pipeline_run, truth):
     expected = {hotspot.label for hotspot in catalogued_hotspots()}
     depths = simulated_depths(truth)
     for sample_id, simulated in depths.items():
-        if sample_id == "P03_T1":  # every catalogued codon lies in the amplified ALK 3' part
-            simulated *= amplified_depth_multiplier(truth)
+        # every catalogued codon lies in the amplified ALK 3' part
+        simulated *= amplified_samples(truth).get(sample_id, 1.0)
         rows = read_tsv(pipeline_run / "qc" / "samples" / f"{sample_id}.hotspot_depth.tsv")
         assert {row["codon"] for row in rows} == expected
         for row in rows:
@@ -114,14 +126,5 @@ def read_regions(path):
         return [(fields[3], float(fields[4])) for fields in (line.split() for line in handle)]
 
 
-def amplified_target(sample_id, name):
-    if sample_id != "P03_T1" or not name.startswith("ALK_exon"):
-        return False
-    return int(name.removeprefix("ALK_exon")) >= 20
-
-
-def test_copy_number_reference_is_named_in_qc(qc_rows, truth):
-    n_normals = sum(row["sample_type"] == "normal" for row in truth)
-    assert {row["copy_number_reference"] for row in qc_rows.values()} == {
-        f"pooled normals ({n_normals})"
-    }
+def alk_3prime_target(name):
+    return name.startswith("ALK_exon") and int(name.removeprefix("ALK_exon")) >= 20
