@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import platform
@@ -376,12 +377,11 @@ def prepare_reference(alk, islands: Sequence[Island], targets: Sequence[Target])
         "islands": [[i.start, i.end] for i in islands],
     }
     bed = folder / "alk_kinase_targets.bed"
-    if (
-        stamp.exists()
-        and json.loads(stamp.read_text()) == wanted
-        and fasta.with_suffix(".fa.bwt").exists()
-    ):
-        return fasta
+    if stamp.exists() and fasta.with_suffix(".fa.bwt").exists():
+        built = json.loads(stamp.read_text())
+        if built.pop("build_seconds", None) is not None and built == wanted:
+            return fasta
+    started = time.time()
     folder.mkdir(parents=True, exist_ok=True)
     # build_reference writes every ALK coding base, so build the whole chromosome, then keep
     # the islands only (exons 1-19 would otherwise stay as lone bases in the N sea).
@@ -398,7 +398,7 @@ def prepare_reference(alk, islands: Sequence[Island], targets: Sequence[Target])
     with open(bed, "w") as handle:
         for target in targets:
             handle.write(f"{target.chrom}\t{target.start - 1}\t{target.end}\t{target.name}\n")
-    stamp.write_text(json.dumps(wanted))
+    stamp.write_text(json.dumps(wanted | {"build_seconds": round(time.time() - started, 1)}))
     return fasta
 
 
@@ -634,8 +634,28 @@ def evaluate(plan: Plan, method: str, calls: Sequence[Call], phase: dict) -> lis
     return rows
 
 
-def run_sample(plan: Plan, fresh: bool, background_path: str | None) -> dict:
-    """Simulate (or reuse) one BAM and run every method on it."""
+def run_sample(plan: Plan, fresh: bool, background_path: str | None, key: str) -> dict:
+    """Simulate (or reuse) one BAM and run every method on it.
+
+    A tumour's result is kept in benchmarks/out/hotspots/results/ under a key of its spec, the
+    settings, the background and the code, so that an interrupted run resumes where it stopped.
+    """
+    cache = CACHE / "results" / f"{plan.sample_id}.json"
+    key = hashlib.sha256(f"{key}|{spec_json(plan)}".encode()).hexdigest()
+    if plan.set != "normal" and not fresh and cache.exists():
+        cached = json.loads(cache.read_text())
+        if cached.get("key") == key:
+            return cached | {"simulated": False, "reused": True}
+    result = compute_sample(plan, fresh, background_path)
+    if plan.set != "normal":
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(".partial")
+        partial.write_text(json.dumps(result | {"key": key}))
+        partial.replace(cache)
+    return result | {"reused": False}
+
+
+def compute_sample(plan: Plan, fresh: bool, background_path: str | None) -> dict:
     timings: dict[str, float] = {}
     start = time.perf_counter()
     bam, simulated = simulate_bam(plan, fresh)
@@ -685,13 +705,15 @@ def run_sample(plan: Plan, fresh: bool, background_path: str | None) -> dict:
 # ------------------------------------------------------------------ driver
 
 
-def run_all(plans: Sequence[Plan], workers: int, initargs, fresh: bool, background: str | None):
+def run_all(
+    plans: Sequence[Plan], workers: int, initargs, fresh: bool, background: str | None, key: str
+):
     """Run plans on a pool of worker processes, biggest first; return results in plan order."""
     order = sorted(plans, key=lambda p: -p.depth)
     results: dict[str, dict] = {}
     started = time.time()
     with ProcessPoolExecutor(workers, initializer=init_worker, initargs=initargs) as pool:
-        futures = {pool.submit(run_sample, plan, fresh, background): plan for plan in order}
+        futures = {pool.submit(run_sample, plan, fresh, background, key): plan for plan in order}
         for done, future in enumerate(as_completed(futures), start=1):
             result = future.result()
             results[result["plan"]] = result
@@ -702,6 +724,17 @@ def run_all(plans: Sequence[Plan], workers: int, initargs, fresh: bool, backgrou
                     flush=True,
                 )
     return [results[p.sample_id] for p in plans]
+
+
+def code_and_settings_key(config: dict) -> str:
+    """What a cached sample result depends on besides its spec: settings, this script, alkres."""
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode())
+    digest.update(Path(__file__).read_bytes())
+    for path in sorted((REPO / "workflow" / "scripts" / "alkres").glob("*.py")):
+        digest.update(path.read_bytes())
+    for path in sorted((REPO / "resources").glob("alk_*")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def tool_versions() -> dict[str, str]:
@@ -776,13 +809,15 @@ def main() -> None:
     initargs = (str(fasta), islands, config["hotspots"], config["calling"])
 
     print(f"{len(normals)} normals ...", file=sys.stderr)
-    normal_results = run_all(normals, args.workers, initargs, args.fresh, None)
+    key = code_and_settings_key(config)
+    normal_results = run_all(normals, args.workers, initargs, args.fresh, None, key)
     counts = [read_counts(CACHE / "normals" / f"{p.sample_id}.counts.tsv") for p in normals]
     background_path = CACHE / "normals" / "background.tsv"
     write_tsv(background_path, background_rows(background_from_normals(counts)), BACKGROUND_COLUMNS)
 
     print(f"{len(plans)} samples ...", file=sys.stderr)
-    results = run_all(plans, args.workers, initargs, args.fresh, str(background_path))
+    key += hashlib.sha256(background_path.read_bytes()).hexdigest()
+    results = run_all(plans, args.workers, initargs, args.fresh, str(background_path), key)
     rows = [row for result in results for row in result["rows"]]
     OUT.mkdir(parents=True, exist_ok=True)
     write_tsv(TSV_PATH, rows, TSV_COLUMNS)
@@ -791,10 +826,14 @@ def main() -> None:
     for result in normal_results + results:
         cpu.update(result["timings"])
     simulated = sum(r["simulated"] for r in normal_results + results)
+    reused = sum(r["reused"] for r in results)
+    stamp = json.loads((CACHE / "reference" / "stamp.json").read_text())
     meta = {
         "mode": "quick" if args.quick else "full",
         "wall_seconds": round(time.time() - started, 1),
         "reference_seconds": round(reference_seconds, 1),
+        "reference_build_seconds": stamp.get("build_seconds", 0.0),
+        "reused": reused,
         "workers": args.workers,
         # Other jobs on the machine slow the run down; the 1-minute load at start and end.
         "load_average": [round(load_before[0], 1), round(os.getloadavg()[0], 1)],
@@ -866,23 +905,28 @@ def report(rows: list[dict], meta: dict) -> None:
         cell[(r["method"], float(r["target_vaf"]), int(r["depth"]))].append(r)
     mutations = sorted({r["mutation"] for r in catalogue})
     settings = meta["settings"]
+    reference_build = meta.get("reference_build_seconds", meta["reference_seconds"])
+    from_scratch = sum(meta["cpu_seconds"].values()) / meta["workers"] + reference_build
     filters = settings["calling"]["filters"]
     lines = [
         "# Hotspot detection benchmark",
         "",
         "Generated by `benchmarks/hotspot_benchmark.py` (see benchmarks/README.md).",
         "",
-        f"- Run: {meta['date']}, mode **{meta['mode']}**, {meta['samples']} simulated BAMs "
-        f"({meta['simulated']} simulated in this run, the rest reused from benchmarks/out/), "
-        f"{meta['workers']} worker processes.",
+        f"- Run: {meta['date']}, mode **{meta['mode']}**, {meta['samples']} simulated BAMs, "
+        f"{meta['workers']} worker processes. In this invocation {meta['simulated']} BAMs were "
+        f"simulated and {meta.get('reused', 0)} sample results were reused from an earlier, "
+        "interrupted invocation (benchmarks/out/hotspots/, same code and settings).",
         f"- Machine: nproc = {meta['machine']['nproc']}, CPU: {meta['machine']['cpu']}, "
         f"Python {meta['machine']['python']}.",
-        f"- Wall time: **{meta['wall_seconds'] / 60:.1f} min**, of which reference + bwa index "
-        f"{meta['reference_seconds']:.0f} s; 1-minute load average at start / end "
-        f"{meta['load_average'][0]} / {meta['load_average'][1]} (other jobs shared the "
-        "machine when this is above the worker count). Summed per-sample times: "
+        f"- Wall time of this invocation: **{meta['wall_seconds'] / 60:.1f} min** (1-minute load "
+        f"average at start / end {meta['load_average'][0]} / {meta['load_average'][1]}; other "
+        "jobs shared the machine when it is above the worker count). Per-sample times, summed "
+        "over every sample as it was first computed: "
         + ", ".join(f"{k} {v / 60:.1f} min" for k, v in meta["cpu_seconds"].items())
-        + ".",
+        + f"; building the reference and its bwa index took {reference_build:.0f} s. "
+        f"From scratch the run takes about **{from_scratch / 60:.0f} min** (summed per-sample "
+        "time / workers + reference).",
         "- Tools: " + "; ".join(meta["tools"].values()) + ".",
         "",
         f"Grid: {len(mutations)} catalogued single mutations (substitutions, the deletion and "
