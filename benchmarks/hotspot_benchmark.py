@@ -885,6 +885,12 @@ def with_filtered(rows: list[dict]) -> list[dict]:
     return rows + extra
 
 
+def version(text: str) -> str:
+    """The version number in a tool's version line ('Version: 0.7.17-r1188' -> 0.7.17-r1188)."""
+    match = re.search(r"\d+(?:\.\d+)+(?:-r\d+)?", text)
+    return match[0] if match else text
+
+
 def median(values: Sequence[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
@@ -927,7 +933,7 @@ def report(rows: list[dict], meta: dict) -> None:
         + f"; building the reference and its bwa index took {reference_build:.0f} s. "
         f"From scratch the run takes about **{from_scratch / 60:.0f} min** (summed per-sample "
         "time / workers + reference).",
-        "- Tools: " + "; ".join(meta["tools"].values()) + ".",
+        "- Tools: " + "; ".join(f"{k} {version(v)}" for k, v in meta["tools"].items()) + ".",
         "",
         f"Grid: {len(mutations)} catalogued single mutations (substitutions, the deletion and "
         "the duplication; one typical nucleotide route each) x VAF x depth (ART fold coverage), "
