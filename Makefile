@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Jobs call tools installed in the venv (multiqc, ...) by name.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test setup setup-dev system lint test-data clean
+.PHONY: run test setup setup-dev system system-tests lint test-data clean
 
 run: setup
 	$(BIN)/snakemake --cores $(CORES)
@@ -18,16 +18,21 @@ run: setup
 	@echo "  results/qc/multiqc_report.html   MultiQC report (with the alkres QC table)"
 	@echo "  results/cohort/alterations.tsv   detected ALK alterations, named and classified"
 	@echo "  results/cohort/hotspots.tsv      every catalogued codon: mutant / wild type (with LoD) / not assessable"
+	@echo "  results/patients/*/report.html   one resistance report per patient (report.json beside it)"
+	@echo "  results/cohort/report.html       cohort summary, patient x TKI-line matrix, patient table"
 
 test: setup-dev
 	$(BIN)/python -m pytest
 
 setup: system $(VENV)/.installed
 
-setup-dev: system $(VENV)/.installed-dev
+setup-dev: system-tests $(VENV)/.installed-dev
 
 system:
 	$(PYTHON) tools/install_system_packages.py
+
+system-tests:
+	$(PYTHON) tools/install_system_packages.py --tests
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

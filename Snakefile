@@ -9,8 +9,12 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/reference.smk"
+include: "workflow/rules/inputs.smk"
 include: "workflow/rules/qc.smk"
 
 
@@ -25,6 +29,7 @@ for caller_rules in sorted(
 include: "workflow/rules/hotspots.smk"
 include: "workflow/rules/copy_number.smk"
 include: "workflow/rules/annotation.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:

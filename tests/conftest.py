@@ -1,11 +1,13 @@
 """Shared fixtures: the repository, the bundled cohort, and one pipeline run reused by e2e tests."""
 
 import csv
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -32,6 +34,15 @@ def run_snakemake(*args: str, cwd: Path = REPO, check: bool = False) -> subproce
             f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
         )
     return result
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """A script of benchmarks/ imported as a module (its functions are tested directly)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:

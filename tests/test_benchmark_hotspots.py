@@ -1,24 +1,14 @@
 """Smoke test of benchmarks/hotspot_benchmark.py: what it simulates and how it scores, without
 running ART, bwa or the callers (the benchmark itself is run by hand; see benchmarks/README.md)."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location(
-        "hotspot_benchmark", REPO / "benchmarks" / "hotspot_benchmark.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["hotspot_benchmark"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("hotspot_benchmark")
 
 
 @pytest.fixture(scope="module")

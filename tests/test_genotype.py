@@ -1,8 +1,12 @@
 """Codon-aware genotyper on hand-built alignments: amino acids from whole codons, fragments
 counted once, protein-level matching of catalogued indels."""
 
+import re
+import subprocess
+
 import pysam
 import pytest
+import yaml
 
 from alkres.genotype import (
     CatalogueIndel,
@@ -21,6 +25,7 @@ from alkres.simulate import (
     merge_targets_into_islands,
 )
 from alkres.transcript import load_transcript
+from conftest import REPO
 
 ALK = load_transcript("GRCh38", "ALK", chrom="chr2")
 LENGTH = 30_000_000
@@ -151,3 +156,33 @@ def test_linkage_counts_fragments_with_both_mutations(tmp_path):
         "second_only": 0,
         "neither": 0,
     }
+
+
+def test_extreme_depth_is_counted_without_a_cap(tmp_path):
+    """30,000 fragments over G1202 (5% G1202R): every fragment is counted (the genotyper has no
+    depth cap), and bcftools mpileup with the configured --max-depth sees them all too."""
+    wild, mutant = haplotype(), haplotype([codon_substitution(ALK, 1202, "AGA")])
+    n_fragments, n_mutant = 30_000, 1_500
+    reads = []
+    for i in range(n_fragments):
+        sequence = read_from(mutant if i < n_mutant else wild)
+        reads.append((f"f{i}", 0, START, "150M", sequence, 60))
+    sites = [codon_site(ALK, 1202)]
+    fragments, counts = observe_all(tmp_path, reads, sites)
+    site = counts[sites[0].key]
+    assert site.depth == n_fragments
+    assert site.alleles["R"] == n_mutant
+    reference = tmp_path / "ref.fa"
+    reference.write_text(f">chr2\n{REFERENCE.decode()}\n")
+    pysam.faidx(str(reference))
+    max_depth = yaml.safe_load((REPO / "config.yaml").read_text())["calling"]["bcftools"][
+        "max_depth"
+    ]
+    position = ALK.codon_positions(1202)[0]
+    pileup = subprocess.run(
+        ["bcftools", "mpileup", "--max-depth", str(max_depth), "-a", "AD", "-f", str(reference),
+         "-r", f"chr2:{position}-{position}", str(tmp_path / "t.bam")],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    record = next(line for line in pileup.splitlines() if not line.startswith("#"))
+    assert int(re.search(r"DP=(\d+)", record)[1]) == n_fragments

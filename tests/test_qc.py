@@ -6,6 +6,7 @@ import pysam
 import pytest
 
 from alkres.qc import (
+    base_depths,
     check_verdict_rules,
     hotspot_codon_depths,
     parse_mosdepth_summary,
@@ -120,3 +121,16 @@ def test_hotspot_codon_depth_is_lowest_base_and_joins_split_codons(tmp_path):
         ("chr7", 10, 13, "D"),  # contig absent from the per-base output
     ]
     assert hotspot_codon_depths(compressed, rows) == {"A": 40, "B": 55, "C": 0, "D": 0}
+
+
+def test_base_depths_reads_each_position_in_one_pass(tmp_path):
+    plain = tmp_path / "s.per-base.bed"
+    plain.write_text(
+        "chr2\t0\t100\t0\nchr2\t100\t101\t40\nchr2\t101\t200\t55\nchr2\t200\t300\t70\n"
+    )
+    compressed = pysam.tabix_index(str(plain), preset="bed", csi=True, force=True)
+    # 1-based positions: 100 is in the first run (0-based 99), 101 in the 40x run, ...
+    depths = base_depths(compressed, "chr2", [101, 100, 102, 200, 201, 300, 301, 101])
+    assert depths == {100: 0, 101: 40, 102: 55, 200: 55, 201: 70, 300: 70, 301: 0}
+    assert base_depths(compressed, "chr7", [5]) == {5: 0}
+    assert base_depths(compressed, "chr2", []) == {}

@@ -207,7 +207,6 @@ SAMPLE_SHEET_ERRORS = {
         "'foobarinib'",
     ),
     "missing BAM": (without_files("bams/T2.cram"), 4, "bam", "file not found"),
-    "missing index": (without_files("bams/T1.bam.bai"), 3, "bam", "samtools index"),
     "sample_id with path": (
         set_cell(0, "sample_id", "../x"),
         3,
@@ -304,12 +303,12 @@ def test_unknown_tki_lists_known_names(tmp_path: Path) -> None:
         read_sample_sheet(sheet)
 
 
-def test_missing_index_names_expected_paths(tmp_path: Path) -> None:
+def test_missing_index_is_left_to_the_workflow(tmp_path: Path) -> None:
+    """No index beside a BAM is not an error: the workflow indexes a link under outdir."""
     sheet = without_files("bams/T1.bam.bai").write(tmp_path)
-    with pytest.raises(SheetError) as caught:
-        read_sample_sheet(sheet)
-    assert "T1.bam.bai, T1.bai, T1.bam.csi" in str(caught.value)
-    assert f"samtools index {tmp_path / 'bams' / 'T1.bam'}" in str(caught.value)
+    samples = read_sample_sheet(sheet)
+    assert samples.loc["T1", "bam_index"] == ""
+    assert not (tmp_path / "bams" / "T1.bam.bai").exists()
 
 
 def test_error_names_row_sample_id(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """Workflow-level checks: the DAG, bad sheets stopping before any job, lint and format."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -85,7 +86,6 @@ INVALID_SHEETS = {
         lambda tmp: SHEET_HEADER + GOOD_ROW.replace("P04_T1.cram", "missing.cram"),
         "column 'bam'",
     ),
-    "missing-index": (sheet_with_unindexed_alignment, "samtools index"),
 }
 
 
@@ -104,6 +104,47 @@ def test_invalid_sheet_stops_before_any_job(tmp_path, case):
     assert str(sheet) in message and "line " in message  # names the file and the row
     assert "Fix:" in message
     assert not outdir.exists()  # stopped before any job
+
+
+def test_unindexed_alignment_is_indexed_under_outdir(tmp_path):
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(sheet_with_unindexed_alignment(tmp_path))
+    outdir = tmp_path / "results"
+    result = run_snakemake(
+        "-n", "--config", f"samples={sheet}", "clinical=", f"outdir={outdir}", check=True
+    )
+    assert "rule index_cram" in result.stdout
+    assert f"{outdir}/inputs/P04_T1.cram.crai" in result.stdout
+
+
+def truncated_copy(tmp_path) -> str:
+    truncated = tmp_path / "truncated.cram"
+    data = (BAMS / "P04_T1.cram").read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])
+    shutil.copy(BAMS / "P04_T1.cram.crai", tmp_path / "truncated.cram.crai")
+    return SHEET_HEADER + GOOD_ROW.replace(f"{BAMS}/P04_T1.cram", str(truncated))
+
+
+@pytest.mark.parametrize(
+    "make_sheet, config, expected",
+    [
+        (truncated_copy, [], r"sample P04_T1: \S+truncated.cram is truncated or corrupt"),
+        (lambda tmp: SHEET_HEADER + GOOD_ROW, ["reference={'build': 'GRCh37'}"],
+         r"reference.build is GRCh37.*Fix: set reference.build: GRCh38"),
+    ],
+    ids=["truncated-cram", "wrong-build"],
+)  # fmt: skip
+def test_bad_input_stops_the_run_with_the_fix(tmp_path, make_sheet, config, expected):
+    """Checked before any result is computed: no QC, call or report is written."""
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(make_sheet(tmp_path))
+    outdir = tmp_path / "results"
+    result = run_snakemake(
+        "--cores", "2", "--config", f"samples={sheet}", "clinical=", f"outdir={outdir}", *config
+    )
+    assert result.returncode != 0
+    assert re.search(expected, result.stdout + result.stderr), result.stderr[-3000:]
+    assert not (outdir / "qc").exists() and not (outdir / "calls").exists()
 
 
 def test_invalid_config_value_stops(tmp_path):

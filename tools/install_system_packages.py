@@ -26,6 +26,8 @@ TOOLS = {
     "bwa": ["bwa"],
     "art_illumina": ["art-nextgen-simulation-tools"],
 }
+# Only the tests need these: headless Chromium renders the HTML reports.
+TEST_TOOLS = {"chromium": ["chromium"]}
 ALWAYS = ["python3-venv"]  # `python3 -m venv` needs it on Debian/Ubuntu
 
 
@@ -49,14 +51,16 @@ def venv_works() -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report what is missing")
+    parser.add_argument("--tests", action="store_true", help="also the tools the tests use")
     args = parser.parse_args()
 
-    missing_tools = [tool for tool in TOOLS if not tool_works(tool)]
-    packages = sorted({p for tool in missing_tools for p in TOOLS[tool]})
+    wanted = TOOLS | (TEST_TOOLS if args.tests else {})
+    missing_tools = [tool for tool in wanted if not tool_works(tool)]
+    packages = sorted({p for tool in missing_tools for p in wanted[tool]})
     if not venv_works():
         packages += ALWAYS
     if not packages:
-        print("system tools: all present (" + ", ".join(TOOLS) + ")")
+        print("system tools: all present (" + ", ".join(wanted) + ")")
         return 0
     print(
         f"system tools missing: {', '.join(missing_tools) or 'none'}; packages: {' '.join(packages)}"
@@ -87,7 +91,7 @@ def main() -> int:
         check=True,
         env=env,
     )
-    still_missing = [tool for tool in TOOLS if not tool_works(tool)]
+    still_missing = [tool for tool in wanted if not tool_works(tool)]
     if still_missing:
         print(
             f"alkres setup: still missing after install: {', '.join(still_missing)}",

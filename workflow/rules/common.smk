@@ -33,6 +33,18 @@ except SheetError as error:
     raise WorkflowError(str(error)) from None
 
 OUTDIR = config["outdir"].rstrip("/")
+
+
+def bundled_resource(path):
+    """A relative path read from the working directory, else from the alkres folder: the
+    defaults (resources/...) then work when Snakemake runs elsewhere (--directory)."""
+    if Path(path).is_absolute() or Path(path).exists():
+        return path
+    bundled = Path(workflow.basedir) / path
+    return str(bundled) if bundled.exists() else path
+
+
+config["copy_number"]["regions"] = bundled_resource(config["copy_number"]["regions"])
 TUMORS = SAMPLES[SAMPLES["sample_type"] == "tumor"]
 NORMALS = SAMPLES[SAMPLES["sample_type"] == "normal"]
 CALLERS = config["calling"]["callers"]
@@ -44,6 +56,7 @@ for caller in CALLERS:
             f"config calling.callers: no rule file workflow/rules/callers/{caller}.smk. "
             "Fix: use bcftools and/or freebayes, or add that rule file (rule call_<name>)."
         )
+PATIENTS = sorted(TUMORS["patient_id"].unique())
 REFERENCE_FASTA = config["reference"]["fasta"]
 REFERENCE = f"{OUTDIR}/reference/genome.fa"
 
@@ -77,12 +90,29 @@ def reference_files():
     return {"fasta": REFERENCE, "fai": f"{REFERENCE}.fai"}
 
 
+def _indexed_link(sample):
+    """Where a BAM/CRAM without an index is linked and indexed (rules index_bam/index_cram)."""
+    extension = Path(SAMPLES.loc[sample, "bam"]).suffix.lower()
+    return f"{OUTDIR}/inputs/{sample}{extension}"
+
+
 def get_bam(wildcards):
-    return SAMPLES.loc[wildcards.sample, "bam"]
+    if SAMPLES.loc[wildcards.sample, "bam_index"]:
+        return SAMPLES.loc[wildcards.sample, "bam"]
+    return _indexed_link(wildcards.sample)
 
 
 def get_bam_index(wildcards):
-    return SAMPLES.loc[wildcards.sample, "bam_index"]
+    index = SAMPLES.loc[wildcards.sample, "bam_index"]
+    if index:
+        return index
+    link = _indexed_link(wildcards.sample)
+    return f"{link}.crai" if link.endswith(".cram") else f"{link}.bai"
+
+
+def checked_alignment():
+    """The record of check_alignment: every rule reading a BAM waits for it."""
+    return f"{OUTDIR}/checks/{{sample}}.tsv"
 
 
 def all_outputs():
@@ -93,6 +123,11 @@ def all_outputs():
         f"{OUTDIR}/cohort/alterations.tsv",
         f"{OUTDIR}/cohort/hotspots.tsv",
         f"{OUTDIR}/cohort/copy_number.tsv",
+        f"{OUTDIR}/cohort/patients.tsv",
+        f"{OUTDIR}/cohort/summary.tsv",
+        f"{OUTDIR}/cohort/report.html",
+        *expand(f"{OUTDIR}/patients/{{patient}}/report.html", patient=PATIENTS),
+        *expand(f"{OUTDIR}/patients/{{patient}}/report.json", patient=PATIENTS),
     ]
 
 
@@ -112,4 +147,62 @@ def get_normal_caller_vcfs(wildcards):
         f"{OUTDIR}/calls/{caller}/{sample}.vcf.gz"
         for caller in CALLERS
         for sample in NORMALS.index
+    ]
+
+
+def _text(value):
+    """A sheet cell as text ('' for an empty cell)."""
+    return (
+        ""
+        if value is None or value != value
+        else f"{value:g}" if isinstance(value, float) else str(value)
+    )
+
+
+def sample_records(sample_ids):
+    """Sheet rows as plain dicts for scripts (params: a changed sheet re-runs the reports)."""
+    return [
+        {
+            "sample_id": sample_id,
+            "patient_id": _text(SAMPLES.loc[sample_id, "patient_id"]),
+            "sample_type": _text(SAMPLES.loc[sample_id, "sample_type"]),
+            "specimen": _text(SAMPLES.loc[sample_id, "specimen"]),
+            "collection_date": _text(SAMPLES.loc[sample_id, "collection_date"]),
+            "prior_tkis_list": list(SAMPLES.loc[sample_id, "prior_tkis_list"]),
+            "tumor_purity": _text(SAMPLES.loc[sample_id, "tumor_purity"]),
+        }
+        for sample_id in sample_ids
+    ]
+
+
+def clinical_records():
+    """Clinical follow-up by patient ({} without a clinical sheet)."""
+    if CLINICAL is None:
+        return {}
+    return {
+        patient_id: {
+            column: _text(row[column])
+            for column in ("next_tki", "best_response", "comment")
+            if column in row
+        }
+        for patient_id, row in CLINICAL.iterrows()
+    }
+
+
+def patient_tumours(patient):
+    """A patient's tumour biopsies in date order."""
+    rows = TUMORS[TUMORS["patient_id"] == patient]
+    return sorted(
+        rows.index,
+        key=lambda sample_id: (
+            _text(rows.loc[sample_id, "collection_date"]),
+            sample_id,
+        ),
+    )
+
+
+def get_patient_files(pattern):
+    """Input function: `pattern` (with {sample}) for each of the patient's tumours."""
+    return lambda wildcards: [
+        pattern.format(sample=sample) for sample in patient_tumours(wildcards.patient)
     ]

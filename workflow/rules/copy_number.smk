@@ -81,10 +81,11 @@ rule cnv_reference:
         runtime=rule_runtime("cnv_reference"),
     params:
         corrections=cnvkit_corrections(),
+        with_normals=len(NORMALS) > 0,
     shell:
         """
         (
-            if [ -n "{input.targets}" ]; then
+            if [ {params.with_normals} = True ]; then
                 cnvkit.py reference {input.targets:q} {input.antitargets:q} --fasta {input.fasta:q} \
                     {params.corrections} --output {output.reference:q}
             else

@@ -7,6 +7,7 @@ rule hotspot_counts_normal:
         **reference_files(),
         bam=get_bam,
         bai=get_bam_index,
+        checked=checked_alignment(),
     output:
         counts=f"{OUTDIR}/hotspots/background/{{sample}}.counts.tsv",
     log:
@@ -48,6 +49,7 @@ rule hotspot_calls:
         **reference_files(),
         bam=get_bam,
         bai=get_bam_index,
+        checked=checked_alignment(),
         background=rules.hotspot_background.output.background,
         qc=rules.qc_sample.output.metrics,
     output:

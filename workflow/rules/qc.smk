@@ -7,6 +7,7 @@ rule mosdepth:
         **reference_files(),
         bam=get_bam,
         bai=get_bam_index,
+        checked=checked_alignment(),
         targets=config["panel"]["targets"],
     output:
         summary=f"{OUTDIR}/qc/mosdepth/{{sample}}.mosdepth.summary.txt",
@@ -43,6 +44,7 @@ rule samtools_stats:
         **reference_files(),
         bam=get_bam,
         bai=get_bam_index,
+        checked=checked_alignment(),
     output:
         stats=f"{OUTDIR}/qc/samtools_stats/{{sample}}.txt",
     log:
@@ -125,7 +127,8 @@ rule multiqc:
         region_dist=expand(rules.mosdepth.output.region_dist, sample=SAMPLES.index),
         samtools_stats=expand(rules.samtools_stats.output.stats, sample=SAMPLES.index),
         alkres_table=rules.qc_summary.output.multiqc_table,
-        config="workflow/report/multiqc_config.yaml",
+        resistance_table=f"{OUTDIR}/qc/multiqc_custom/alkres_resistance_mqc.tsv",
+        config=f"{workflow.basedir}/workflow/report/multiqc_config.yaml",
     output:
         report=report(
             f"{OUTDIR}/qc/multiqc_report.html",
@@ -151,7 +154,7 @@ rule multiqc:
     shell:
         """
         printf '%s\\n' {input.mosdepth:q} {input.mosdepth_dist:q} {input.region_dist:q} \
-            {input.samtools_stats:q} {input.alkres_table:q} >{params.file_list:q}
+            {input.samtools_stats:q} {input.alkres_table:q} {input.resistance_table:q} >{params.file_list:q}
         multiqc --force --no-ai --config {input.config:q} --outdir {params.outdir:q} \
             --filename multiqc_report.html --file-list {params.file_list:q} >{log:q} 2>&1
         """

@@ -6,6 +6,7 @@ rule call_bcftools:
         **reference_files(),
         bam=get_bam,
         bai=get_bam_index,
+        checked=checked_alignment(),
         targets=config["panel"]["targets"],
     output:
         vcf=f"{OUTDIR}/calls/bcftools/{{sample}}.vcf.gz",

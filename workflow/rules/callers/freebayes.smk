@@ -7,6 +7,7 @@ rule call_freebayes:
         **reference_files(),
         bam=get_bam,
         bai=get_bam_index,
+        checked=checked_alignment(),
         targets=config["panel"]["targets"],
     output:
         vcf=f"{OUTDIR}/calls/freebayes/{{sample}}.vcf.gz",

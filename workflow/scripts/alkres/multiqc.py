@@ -64,6 +64,14 @@ def custom_table_headers(depth_thresholds: Sequence[int]) -> dict[str, dict]:
     return headers
 
 
+def write_table_with_header(table: pd.DataFrame, meta: dict, path: str | Path) -> None:
+    """A ``*_mqc.tsv``: MultiQC's YAML header as comment lines, then the table."""
+    with open(path, "w") as handle:
+        for line in yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).splitlines():
+            handle.write(f"# {line}\n")
+        table.to_csv(handle, sep="\t", index_label="Sample")
+
+
 def write_custom_table(
     summary: pd.DataFrame, path: str | Path, depth_thresholds: Sequence[int]
 ) -> None:
@@ -84,7 +92,43 @@ def write_custom_table(
     }
     columns = [column for column in headers if column in summary.columns]
     table = summary.set_index("sample_id")[columns].fillna("")
-    with open(path, "w") as handle:
-        for line in yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).splitlines():
-            handle.write(f"# {line}\n")
-        table.to_csv(handle, sep="\t", index_label="Sample")
+    write_table_with_header(table, meta, path)
+
+
+RESISTANCE_HEADERS = {
+    "patient_id": {"title": "Patient"},
+    "prior_tkis": {"title": "Prior TKIs", "description": "ALK TKIs before the biopsy, in order"},
+    "result": {
+        "title": "Result",
+        "description": "resistance mechanism / negative (confident) / inconclusive",
+        "bgcols": {"mechanism": "#f8d7da", "negative": "#d4edda", "inconclusive": "#fff3cd"},
+    },
+    "mechanisms": {"title": "Mechanisms", "description": "ALK mutations (cis groups joined by +), ALK amplification, bypass"},
+    "mutant_codons": {"title": "Mutant codons", "format": "{:,.0f}"},
+    "wild_type_codons": {"title": "Wild-type codons", "description": "Wild type at the required power", "format": "{:,.0f}"},
+    "not_assessable_codons": {"title": "Not assessable", "description": "Catalogued codons that cannot be called wild type at this depth", "format": "{:,.0f}"},
+    "alk_copy_number": {"title": "ALK CN", "description": "Highest ALK region copy number (CNVkit, purity-adjusted)"},
+    "why_inconclusive": {"title": "Why inconclusive"},
+}  # fmt: skip
+
+
+def write_resistance_table(rows: Sequence[dict], path: str | Path) -> None:
+    """The "ALK resistance" section: one row per tumour biopsy."""
+    meta = {
+        "id": "alkres_resistance",
+        "section_name": "ALK resistance",
+        "description": (
+            "Per-biopsy resistance mechanisms and hotspot status; details in "
+            "cohort/alterations.tsv, cohort/hotspots.tsv and the patient reports."
+        ),
+        "plot_type": "table",
+        "pconfig": {
+            "id": "alkres_resistance_table",
+            "title": "alkres: ALK resistance",
+            "namespace": "alkres",
+            "col1_header": "Sample",
+        },
+        "headers": RESISTANCE_HEADERS,
+    }
+    table = pd.DataFrame(rows, columns=["sample_id", *RESISTANCE_HEADERS]).set_index("sample_id")
+    write_table_with_header(table, meta, path)

@@ -5,6 +5,7 @@ The verdict rules are data (config ``qc.verdict``), so a lab tunes them without 
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -127,6 +128,25 @@ def hotspot_codon_depths(
                 if lowest is None or covered < end - start:
                     lowest = 0
             depths[label] = min(depths.get(label, lowest), lowest)
+    return depths
+
+
+def base_depths(per_base_bed: Path, chrom: str, positions: Iterable[int]) -> dict[int, int]:
+    """Depth at each 1-based position, from one pass over their span of the mosdepth per-base
+    output (one fetch, not one per base); positions mosdepth did not report have depth 0."""
+    wanted = sorted(set(positions))
+    depths = dict.fromkeys(wanted, 0)
+    if not wanted:
+        return depths
+    with pysam.TabixFile(str(per_base_bed), index=f"{per_base_bed}.csi") as tabix:
+        if chrom not in tabix.contigs:
+            return depths
+        for record in tabix.fetch(chrom, wanted[0] - 1, wanted[-1]):
+            _, run_start, run_end, depth = record.split("\t")
+            low = bisect.bisect_left(wanted, int(run_start) + 1)
+            high = bisect.bisect_right(wanted, int(run_end))
+            for position in wanted[low:high]:
+                depths[position] = int(depth)
     return depths
 
 

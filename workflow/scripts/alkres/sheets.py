@@ -492,7 +492,8 @@ def find_index(bam: str) -> str:
 
 
 def check_alignment_files(context: SheetContext, row: Row, bam: str, base_dir: str) -> str:
-    """The BAM/CRAM must exist and be indexed; returns the index path."""
+    """The BAM/CRAM must exist; returns the index beside it, or "" when there is none (the
+    workflow then indexes a link to it under outdir: inputs are never written to)."""
     if not os.path.isfile(bam):
         raise context.error(
             row,
@@ -500,16 +501,7 @@ def check_alignment_files(context: SheetContext, row: Row, bam: str, base_dir: s
             f"file not found: {bam}",
             f"correct the path; relative paths are read from the sheet's folder {base_dir}",
         )
-    index = find_index(bam)
-    if not index:
-        looked_for = ", ".join(os.path.basename(candidate) for candidate in index_candidates(bam))
-        raise context.error(
-            row,
-            "bam",
-            f"no index beside {bam} (looked for {looked_for})",
-            f"run `samtools index {bam}`",
-        )
-    return index
+    return find_index(bam)
 
 
 def prior_tki_list(
@@ -588,7 +580,7 @@ def read_sample_sheet(
 ) -> pd.DataFrame:
     """Validate samples.tsv and return it indexed by sample_id, with paths and TKIs resolved.
 
-    Added columns: bam_index (absolute path, "" if files are not checked and none exists),
+    Added columns: bam_index (absolute path, "" if there is none beside the file),
     prior_tkis_list (generic names), last_tki (generic name or ""), n_prior_tkis (int).
     bam becomes absolute and prior_tkis holds the generic names joined by ';'.
     """

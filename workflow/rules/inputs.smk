@@ -1,0 +1,81 @@
+# Checks of the inputs before any result is computed from them: the reference is the build
+# the config names; each BAM/CRAM is complete and fits that reference. A BAM/CRAM without an
+# index is linked under outdir and indexed there (inputs are never written to).
+
+
+rule check_reference:
+    input:
+        **reference_files(),
+    output:
+        record=f"{OUTDIR}/checks/reference_build.tsv",
+    log:
+        f"{OUTDIR}/logs/check_reference.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_mem_mb("check_reference"),
+        runtime=rule_runtime("check_reference"),
+    params:
+        build=config["reference"]["build"],
+    script:
+        "../scripts/check_reference.py"
+
+
+rule index_bam:
+    input:
+        bam=lambda wildcards: SAMPLES.loc[wildcards.sample, "bam"],
+    output:
+        link=f"{OUTDIR}/inputs/{{sample}}.bam",
+        index=f"{OUTDIR}/inputs/{{sample}}.bam.bai",
+    log:
+        f"{OUTDIR}/logs/index_alignment/{{sample}}.log",
+    conda:
+        "../../envs/qc.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_mem_mb("index_alignment"),
+        runtime=rule_runtime("index_alignment"),
+    shell:
+        "(ln -sfn {input.bam:q} {output.link:q} && samtools index {output.link:q}) >{log:q} 2>&1"
+
+
+rule index_cram:
+    input:
+        cram=lambda wildcards: SAMPLES.loc[wildcards.sample, "bam"],
+    output:
+        link=f"{OUTDIR}/inputs/{{sample}}.cram",
+        index=f"{OUTDIR}/inputs/{{sample}}.cram.crai",
+    log:
+        f"{OUTDIR}/logs/index_alignment/{{sample}}.log",
+    conda:
+        "../../envs/qc.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_mem_mb("index_alignment"),
+        runtime=rule_runtime("index_alignment"),
+    shell:
+        "(ln -sfn {input.cram:q} {output.link:q} && samtools index {output.link:q}) >{log:q} 2>&1"
+
+
+rule check_alignment:
+    input:
+        **reference_files(),
+        bam=get_bam,
+        bai=get_bam_index,
+        reference_check=rules.check_reference.output.record,
+    output:
+        record=f"{OUTDIR}/checks/{{sample}}.tsv",
+    log:
+        f"{OUTDIR}/logs/check_alignment/{{sample}}.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_mem_mb("check_alignment"),
+        runtime=rule_runtime("check_alignment"),
+    params:
+        # Messages name the user's file, not the link under outdir.
+        source=lambda wildcards: SAMPLES.loc[wildcards.sample, "bam"],
+    script:
+        "../scripts/check_alignment.py"
