@@ -36,3 +36,6 @@ rule all:
     default_target: True
     input:
         all_outputs(),
+
+
+check_resource_names()

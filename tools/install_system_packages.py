@@ -26,13 +26,22 @@ TOOLS = {
     "bwa": ["bwa"],
     "art_illumina": ["art-nextgen-simulation-tools"],
 }
-# Only the tests need these: headless Chromium renders the HTML reports.
-TEST_TOOLS = {"chromium": ["chromium"]}
+# Only the tests need these: headless Chromium renders the HTML reports, and a one-node
+# SLURM cluster (with munge for its authentication) runs the workflow through the executor.
+TEST_TOOLS = {
+    "chromium": ["chromium"],
+    "sbatch": ["slurm-wlm"],
+    "slurmctld": ["slurm-wlm"],
+    "slurmd": ["slurm-wlm"],
+    "munged": ["munge"],
+}
+# Daemons live in sbin, which is not on every user's PATH.
+SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/local/sbin", "/usr/sbin", "/sbin"])
 ALWAYS = ["python3-venv"]  # `python3 -m venv` needs it on Debian/Ubuntu
 
 
 def tool_works(tool: str) -> bool:
-    if shutil.which(tool) is None:
+    if shutil.which(tool, path=SEARCH_PATH) is None:
         return False
     if tool == "mosdepth":  # present but unusable without libhts.so
         result = subprocess.run([tool, "--version"], capture_output=True, text=True)

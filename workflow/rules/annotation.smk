@@ -16,16 +16,18 @@ rule annotate_sample:
         f"{OUTDIR}/logs/annotate_sample/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/annotate_sample/{{sample}}.tsv"
+    group:
+        job_group("patient")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("annotate_sample")
     resources:
         mem_mb=rule_mem_mb("annotate_sample"),
         runtime=rule_runtime("annotate_sample"),
     params:
         build=config["reference"]["build"],
         callers=CALLERS,
-        patient_id=lambda wildcards: SAMPLES.loc[wildcards.sample, "patient_id"],
+        patient_id=lambda wildcards: sheet_value(wildcards.sample, "patient_id"),
         germline_min_vaf=config["hotspots"]["germline_min_vaf"],
         caller_filters=config["calling"]["filters"],
     script:
@@ -58,9 +60,11 @@ rule cohort_tables:
         ),
     log:
         f"{OUTDIR}/logs/cohort_tables.log",
+    group:
+        job_group("cohort")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("cohort_tables")
     resources:
         mem_mb=rule_mem_mb("cohort_tables"),
         runtime=rule_runtime("cohort_tables"),

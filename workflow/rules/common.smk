@@ -57,6 +57,9 @@ for caller in CALLERS:
             "Fix: use bcftools and/or freebayes, or add that rule file (rule call_<name>)."
         )
 PATIENTS = sorted(TUMORS["patient_id"].unique())
+# Plain-dict copies of the sheet for the input functions and params: they run once per job,
+# and a pandas .loc lookup costs tens of microseconds, which adds up over thousands of samples.
+SAMPLE_ROWS = SAMPLES.to_dict(orient="index")
 REFERENCE_FASTA = config["reference"]["fasta"]
 REFERENCE = f"{OUTDIR}/reference/genome.fa"
 
@@ -85,25 +88,57 @@ def rule_runtime(rule_name):
     return int(rule_resources(rule_name).get("runtime", 30))
 
 
+# Job groups: on a cluster, the connected jobs of one group are submitted as one job.
+#   setup   - reference link and checks, CNVkit bins, software versions (once per run)
+#   sample  - one job per sample: input checks, indexing, QC, callers, depth for CNVkit,
+#             a normal's background counts
+#   normals - the background error model and the CNVkit reference, pooled from the normals
+#   patient - one job per patient: hotspot calls, copy number and annotation of each of its
+#             tumours, and the patient report
+#   cohort  - the cohort tables, QC summary, cohort report and MultiQC (once per run)
+# No group spans a pooling step, which needs every sample first. Local runs ignore groups.
+def job_group(name):
+    """The rule's job group (None when config group_jobs is false)."""
+    return name if config.get("group_jobs", True) else None
+
+
+def check_resource_names():
+    """A `resources:` entry must name a rule: a misspelt one would be ignored silently."""
+    # index_bam and index_cram share the entry index_alignment.
+    rules = {rule.name for rule in workflow.rules} - {"all", "index_bam", "index_cram"}
+    known = rules | {"default", "index_alignment"}
+    unknown = sorted(set(config.get("resources", {})) - known)
+    if unknown:
+        raise WorkflowError(
+            f"config resources: {', '.join(unknown)} names no step of alkres. "
+            f"Fix: use 'default' or one of {', '.join(sorted(known - {'default'}))}."
+        )
+
+
 def reference_files():
     """The plain reference FASTA under outdir and its index."""
     return {"fasta": REFERENCE, "fai": f"{REFERENCE}.fai"}
 
 
+def sheet_value(sample, column):
+    """One cell of the sample sheet (as validated: paths absolute, TKIs normalised)."""
+    return SAMPLE_ROWS[sample][column]
+
+
 def _indexed_link(sample):
     """Where a BAM/CRAM without an index is linked and indexed (rules index_bam/index_cram)."""
-    extension = Path(SAMPLES.loc[sample, "bam"]).suffix.lower()
+    extension = Path(sheet_value(sample, "bam")).suffix.lower()
     return f"{OUTDIR}/inputs/{sample}{extension}"
 
 
 def get_bam(wildcards):
-    if SAMPLES.loc[wildcards.sample, "bam_index"]:
-        return SAMPLES.loc[wildcards.sample, "bam"]
+    if sheet_value(wildcards.sample, "bam_index"):
+        return sheet_value(wildcards.sample, "bam")
     return _indexed_link(wildcards.sample)
 
 
 def get_bam_index(wildcards):
-    index = SAMPLES.loc[wildcards.sample, "bam_index"]
+    index = sheet_value(wildcards.sample, "bam_index")
     if index:
         return index
     link = _indexed_link(wildcards.sample)
@@ -164,19 +199,18 @@ def sample_records(sample_ids):
     return [
         {
             "sample_id": sample_id,
-            "patient_id": _text(SAMPLES.loc[sample_id, "patient_id"]),
-            "sample_type": _text(SAMPLES.loc[sample_id, "sample_type"]),
-            "specimen": _text(SAMPLES.loc[sample_id, "specimen"]),
-            "collection_date": _text(SAMPLES.loc[sample_id, "collection_date"]),
-            "prior_tkis_list": list(SAMPLES.loc[sample_id, "prior_tkis_list"]),
-            "tumor_purity": _text(SAMPLES.loc[sample_id, "tumor_purity"]),
+            "patient_id": _text(sheet_value(sample_id, "patient_id")),
+            "sample_type": _text(sheet_value(sample_id, "sample_type")),
+            "specimen": _text(sheet_value(sample_id, "specimen")),
+            "collection_date": _text(sheet_value(sample_id, "collection_date")),
+            "prior_tkis_list": list(sheet_value(sample_id, "prior_tkis_list")),
+            "tumor_purity": _text(sheet_value(sample_id, "tumor_purity")),
         }
         for sample_id in sample_ids
     ]
 
 
-def clinical_records():
-    """Clinical follow-up by patient ({} without a clinical sheet)."""
+def _clinical_records():
     if CLINICAL is None:
         return {}
     return {
@@ -189,16 +223,20 @@ def clinical_records():
     }
 
 
+# Clinical follow-up by patient ({} without a clinical sheet).
+CLINICAL_RECORDS = _clinical_records()
+# Each patient's tumour biopsies in date order (computed once, not per job).
+PATIENT_TUMOURS = {}
+for _sample, _row in sorted(
+    SAMPLE_ROWS.items(), key=lambda item: (_text(item[1]["collection_date"]), item[0])
+):
+    if _row["sample_type"] == "tumor":
+        PATIENT_TUMOURS.setdefault(_row["patient_id"], []).append(_sample)
+
+
 def patient_tumours(patient):
     """A patient's tumour biopsies in date order."""
-    rows = TUMORS[TUMORS["patient_id"] == patient]
-    return sorted(
-        rows.index,
-        key=lambda sample_id: (
-            _text(rows.loc[sample_id, "collection_date"]),
-            sample_id,
-        ),
-    )
+    return PATIENT_TUMOURS[patient]
 
 
 def get_patient_files(pattern):

@@ -11,9 +11,11 @@ rule cnv_bins:
         antitargets=f"{OUTDIR}/cnv/bins.antitarget.bed",
     log:
         f"{OUTDIR}/logs/cnv_bins.log",
+    group:
+        job_group("setup")
     conda:
         "../../envs/cnvkit.yaml"
-    threads: 1
+    threads: rule_threads("cnv_bins")
     resources:
         mem_mb=rule_mem_mb("cnv_bins"),
         runtime=rule_runtime("cnv_bins"),
@@ -43,9 +45,11 @@ rule cnv_coverage:
         f"{OUTDIR}/logs/cnv_coverage/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/cnv_coverage/{{sample}}.tsv"
+    group:
+        job_group("sample")
     conda:
         "../../envs/cnvkit.yaml"
-    threads: 1
+    threads: rule_threads("cnv_coverage")
     resources:
         mem_mb=rule_mem_mb("cnv_coverage"),
         runtime=rule_runtime("cnv_coverage"),
@@ -73,9 +77,11 @@ rule cnv_reference:
         f"{OUTDIR}/logs/cnv_reference.log",
     benchmark:
         f"{OUTDIR}/benchmarks/cnv_reference.tsv"
+    group:
+        job_group("normals")
     conda:
         "../../envs/cnvkit.yaml"
-    threads: 1
+    threads: rule_threads("cnv_reference")
     resources:
         mem_mb=rule_mem_mb("cnv_reference"),
         runtime=rule_runtime("cnv_reference"),
@@ -109,9 +115,11 @@ rule cnv_fix:
         f"{OUTDIR}/logs/cnv_fix/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/cnv_fix/{{sample}}.tsv"
+    group:
+        job_group("patient")
     conda:
         "../../envs/cnvkit.yaml"
-    threads: 1
+    threads: rule_threads("cnv_fix")
     resources:
         mem_mb=rule_mem_mb("cnv_fix"),
         runtime=rule_runtime("cnv_fix"),
@@ -147,16 +155,18 @@ rule cnv_genes:
         f"{OUTDIR}/logs/cnv_genes/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/cnv_genes/{{sample}}.tsv"
+    group:
+        job_group("patient")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("cnv_genes")
     resources:
         mem_mb=rule_mem_mb("cnv_genes"),
         runtime=rule_runtime("cnv_genes"),
     params:
         build=config["reference"]["build"],
-        purity=lambda wildcards: SAMPLES.loc[wildcards.sample, "tumor_purity"],
-        patient_id=lambda wildcards: SAMPLES.loc[wildcards.sample, "patient_id"],
+        purity=lambda wildcards: sheet_value(wildcards.sample, "tumor_purity"),
+        patient_id=lambda wildcards: sheet_value(wildcards.sample, "patient_id"),
         amplification=config["copy_number"]["amplification"],
     script:
         "../scripts/cnv_genes.py"

@@ -14,9 +14,11 @@ rule hotspot_counts_normal:
         f"{OUTDIR}/logs/hotspot_counts_normal/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/hotspot_counts_normal/{{sample}}.tsv"
+    group:
+        job_group("sample")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("hotspot_counts_normal")
     resources:
         mem_mb=rule_mem_mb("hotspot_counts_normal"),
         runtime=rule_runtime("hotspot_counts_normal"),
@@ -34,9 +36,11 @@ rule hotspot_background:
         background=f"{OUTDIR}/hotspots/background.tsv",
     log:
         f"{OUTDIR}/logs/hotspot_background.log",
+    group:
+        job_group("normals")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("hotspot_background")
     resources:
         mem_mb=rule_mem_mb("hotspot_background"),
         runtime=rule_runtime("hotspot_background"),
@@ -61,15 +65,17 @@ rule hotspot_calls:
         f"{OUTDIR}/logs/hotspot_calls/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/hotspot_calls/{{sample}}.tsv"
+    group:
+        job_group("patient")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("hotspot_calls")
     resources:
         mem_mb=rule_mem_mb("hotspot_calls"),
         runtime=rule_runtime("hotspot_calls"),
     params:
         build=config["reference"]["build"],
         settings=config["hotspots"],
-        patient_id=lambda wildcards: SAMPLES.loc[wildcards.sample, "patient_id"],
+        patient_id=lambda wildcards: sheet_value(wildcards.sample, "patient_id"),
     script:
         "../scripts/hotspot_calls.py"

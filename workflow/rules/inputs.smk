@@ -10,9 +10,11 @@ rule check_reference:
         record=f"{OUTDIR}/checks/reference_build.tsv",
     log:
         f"{OUTDIR}/logs/check_reference.log",
+    group:
+        job_group("setup")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("check_reference")
     resources:
         mem_mb=rule_mem_mb("check_reference"),
         runtime=rule_runtime("check_reference"),
@@ -24,15 +26,17 @@ rule check_reference:
 
 rule index_bam:
     input:
-        bam=lambda wildcards: SAMPLES.loc[wildcards.sample, "bam"],
+        bam=lambda wildcards: sheet_value(wildcards.sample, "bam"),
     output:
         link=f"{OUTDIR}/inputs/{{sample}}.bam",
         index=f"{OUTDIR}/inputs/{{sample}}.bam.bai",
     log:
         f"{OUTDIR}/logs/index_alignment/{{sample}}.log",
+    group:
+        job_group("sample")
     conda:
         "../../envs/qc.yaml"
-    threads: 1
+    threads: rule_threads("index_alignment")
     resources:
         mem_mb=rule_mem_mb("index_alignment"),
         runtime=rule_runtime("index_alignment"),
@@ -42,15 +46,17 @@ rule index_bam:
 
 rule index_cram:
     input:
-        cram=lambda wildcards: SAMPLES.loc[wildcards.sample, "bam"],
+        cram=lambda wildcards: sheet_value(wildcards.sample, "bam"),
     output:
         link=f"{OUTDIR}/inputs/{{sample}}.cram",
         index=f"{OUTDIR}/inputs/{{sample}}.cram.crai",
     log:
         f"{OUTDIR}/logs/index_alignment/{{sample}}.log",
+    group:
+        job_group("sample")
     conda:
         "../../envs/qc.yaml"
-    threads: 1
+    threads: rule_threads("index_alignment")
     resources:
         mem_mb=rule_mem_mb("index_alignment"),
         runtime=rule_runtime("index_alignment"),
@@ -68,14 +74,16 @@ rule check_alignment:
         record=f"{OUTDIR}/checks/{{sample}}.tsv",
     log:
         f"{OUTDIR}/logs/check_alignment/{{sample}}.log",
+    group:
+        job_group("sample")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("check_alignment")
     resources:
         mem_mb=rule_mem_mb("check_alignment"),
         runtime=rule_runtime("check_alignment"),
     params:
         # Messages name the user's file, not the link under outdir.
-        source=lambda wildcards: SAMPLES.loc[wildcards.sample, "bam"],
+        source=lambda wildcards: sheet_value(wildcards.sample, "bam"),
     script:
         "../scripts/check_alignment.py"

@@ -21,6 +21,8 @@ rule mosdepth:
         f"{OUTDIR}/logs/mosdepth/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/mosdepth/{{sample}}.tsv"
+    group:
+        job_group("sample")
     conda:
         "../../envs/qc.yaml"
     threads: rule_threads("mosdepth")
@@ -51,6 +53,8 @@ rule samtools_stats:
         f"{OUTDIR}/logs/samtools_stats/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/samtools_stats/{{sample}}.tsv"
+    group:
+        job_group("sample")
     conda:
         "../../envs/qc.yaml"
     threads: rule_threads("samtools_stats")
@@ -77,14 +81,16 @@ rule qc_sample:
         f"{OUTDIR}/logs/qc_sample/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/qc_sample/{{sample}}.tsv"
+    group:
+        job_group("sample")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("qc_sample")
     resources:
         mem_mb=rule_mem_mb("qc_sample"),
         runtime=rule_runtime("qc_sample"),
     params:
-        sample_type=lambda wildcards: SAMPLES.loc[wildcards.sample, "sample_type"],
+        sample_type=lambda wildcards: sheet_value(wildcards.sample, "sample_type"),
         depth_thresholds=config["qc"]["depth_thresholds"],
         verdict_rules=config["qc"]["verdict"],
     script:
@@ -103,9 +109,11 @@ rule qc_summary:
         multiqc_table=f"{OUTDIR}/qc/multiqc_custom/alkres_qc_mqc.tsv",
     log:
         f"{OUTDIR}/logs/qc_summary.log",
+    group:
+        job_group("cohort")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("qc_summary")
     resources:
         mem_mb=rule_mem_mb("qc_summary"),
         runtime=rule_runtime("qc_summary"),
@@ -140,9 +148,11 @@ rule multiqc:
         f"{OUTDIR}/logs/multiqc.log",
     benchmark:
         f"{OUTDIR}/benchmarks/multiqc.tsv"
+    group:
+        job_group("cohort")
     conda:
         "../../envs/multiqc.yaml"
-    threads: 1
+    threads: rule_threads("multiqc")
     resources:
         mem_mb=rule_mem_mb("multiqc"),
         runtime=rule_runtime("multiqc"),

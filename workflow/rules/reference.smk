@@ -11,9 +11,11 @@ rule reference_index:
         f"{OUTDIR}/logs/reference_index.log",
     benchmark:
         f"{OUTDIR}/benchmarks/reference_index.tsv"
+    group:
+        job_group("setup")
     conda:
         "../../envs/qc.yaml"
-    threads: 1
+    threads: rule_threads("reference_index")
     resources:
         mem_mb=rule_mem_mb("reference_index"),
         runtime=rule_runtime("reference_index"),
@@ -47,9 +49,11 @@ rule hotspot_codons_bed:
         bed=f"{OUTDIR}/reference/alk_hotspot_codons.bed",
     log:
         f"{OUTDIR}/logs/hotspot_codons_bed.log",
+    group:
+        job_group("setup")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("hotspot_codons_bed")
     resources:
         mem_mb=rule_mem_mb("hotspot_codons_bed"),
         runtime=rule_runtime("hotspot_codons_bed"),

@@ -7,9 +7,11 @@ rule software_versions:
         versions=f"{OUTDIR}/provenance/software_versions.tsv",
     log:
         f"{OUTDIR}/logs/software_versions.log",
+    group:
+        job_group("setup")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("software_versions")
     resources:
         mem_mb=rule_mem_mb("software_versions"),
         runtime=rule_runtime("software_versions"),
@@ -43,16 +45,18 @@ rule patient_report:
         f"{OUTDIR}/logs/patient_report/{{patient}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/patient_report/{{patient}}.tsv"
+    group:
+        job_group("patient")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("patient_report")
     resources:
         mem_mb=rule_mem_mb("patient_report"),
         runtime=rule_runtime("patient_report"),
     params:
         sample_ids=lambda wildcards: patient_tumours(wildcards.patient),
         samples=lambda wildcards: sample_records(patient_tumours(wildcards.patient)),
-        clinical=lambda wildcards: clinical_records().get(wildcards.patient),
+        clinical=lambda wildcards: CLINICAL_RECORDS.get(wildcards.patient),
         build=config["reference"]["build"],
     script:
         "../scripts/patient_report.py"
@@ -86,15 +90,17 @@ rule cohort_report:
         f"{OUTDIR}/logs/cohort_report.log",
     benchmark:
         f"{OUTDIR}/benchmarks/cohort_report.tsv"
+    group:
+        job_group("cohort")
     conda:
         "../../envs/python.yaml"
-    threads: 1
+    threads: rule_threads("cohort_report")
     resources:
         mem_mb=rule_mem_mb("cohort_report"),
         runtime=rule_runtime("cohort_report"),
     params:
         samples=sample_records(TUMORS.index),
-        clinical=clinical_records(),
+        clinical=CLINICAL_RECORDS,
         build=config["reference"]["build"],
     script:
         "../scripts/cohort_report.py"

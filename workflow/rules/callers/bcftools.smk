@@ -15,6 +15,8 @@ rule call_bcftools:
         f"{OUTDIR}/logs/call_bcftools/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/call_bcftools/{{sample}}.tsv"
+    group:
+        job_group("sample")
     conda:
         "../../../envs/calling.yaml"
     threads: rule_threads("call_bcftools")

@@ -16,6 +16,8 @@ rule call_freebayes:
         f"{OUTDIR}/logs/call_freebayes/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/call_freebayes/{{sample}}.tsv"
+    group:
+        job_group("sample")
     conda:
         "../../../envs/calling.yaml"
     threads: rule_threads("call_freebayes")
