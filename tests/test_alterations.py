@@ -11,7 +11,9 @@ from alkres.alterations import (
     hotspot_alteration_rows,
     merge_caller_variants,
     read_caller_vcf,
+    read_normal_variants,
     write_annotated_vcf,
+    write_normal_variants,
 )
 from alkres.simulate import codon_substitution
 from alkres.transcript import load_transcript
@@ -97,3 +99,21 @@ def test_annotated_vcf_round_trip(tmp_path):
     assert record.info["CALLERS"] == ("alkres_hotspot", "bcftools")
     assert record.info["CLASS"] == "resistance"
     assert read_caller_vcf(path, "x")[0].key == ("chr2", 29220747, "C", "T")
+
+
+def test_pooled_normal_variants_round_trip_and_keep_highest_vaf(tmp_path):
+    vafs = {("chr2", 29_220_829, "C", "T"): 0.48, ("chr2", 29_192_774, "AT", "A"): 0.031}
+    path = tmp_path / "normal_variants.tsv"
+    write_normal_variants(path, vafs)
+    assert read_normal_variants(path) == vafs
+    # the table is sorted and stable: the same variants give the same bytes
+    again = tmp_path / "again.tsv"
+    write_normal_variants(again, dict(reversed(list(vafs.items()))))
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_pooled_normal_variants_refuse_a_foreign_table(tmp_path):
+    path = tmp_path / "other.tsv"
+    path.write_text("chrom\tpos\tvaf\n")
+    with pytest.raises(ValueError, match="header"):
+        read_normal_variants(path)

@@ -3,7 +3,7 @@
 import pysam
 import pytest
 
-from conftest import read_tsv
+from conftest import TEST_DATA, read_tsv
 
 pytestmark = pytest.mark.e2e
 
@@ -105,6 +105,31 @@ def test_callers_ran_and_support_the_hotspot_calls(pipeline_run, alterations):
                 rec.pos == 29220747 and rec.alts == ("T",)
                 for rec in vcf.fetch("chr2", 29220740, 29220750)
             )
+
+
+def test_callers_read_only_the_targets_within_alk(pipeline_run):
+    """calling.regions: alk (default): the callers' BED is the panel's ALK targets, and no
+    caller variant lies outside them (EML4 and the control targets are not called)."""
+    calling = [
+        line.split("\t")[:4]
+        for line in (pipeline_run / "reference" / "calling_targets.bed").read_text().splitlines()
+    ]
+    assert calling and all(name.startswith("ALK_") for _, _, _, name in calling)
+    panel_alk = [
+        line for line in (TEST_DATA / "panel" / "alk_panel_targets.bed").read_text().splitlines()
+        if line.split("\t")[3].startswith("ALK_")
+    ]  # fmt: skip
+    assert len(calling) == len(panel_alk)
+    spans = [(int(start), int(end)) for _, start, end, _ in calling]
+    for caller in ("bcftools", "freebayes"):
+        for vcf_path in (pipeline_run / "calls" / caller).glob("*.vcf.gz"):
+            with pysam.VariantFile(str(vcf_path)) as vcf:
+                for rec in vcf:
+                    # (a margin for indels that normalisation left-aligns past a target edge)
+                    assert any(start - 50 < rec.pos <= end + 50 for start, end in spans), (
+                        vcf_path,
+                        rec.pos,
+                    )
 
 
 def test_annotated_vcf_carries_names_classes_and_phase(pipeline_run):

@@ -11,9 +11,11 @@ import yaml
 from alkres.genotype import (
     CatalogueIndel,
     ReadFilters,
+    aligned_positions,
     codon_site,
     count_sites,
     fragment_observations,
+    gapless_offset,
     indel_site,
     linkage,
 )
@@ -186,3 +188,24 @@ def test_extreme_depth_is_counted_without_a_cap(tmp_path):
     ).stdout  # fmt: skip
     record = next(line for line in pileup.splitlines() if not line.startswith("#"))
     assert int(re.search(r"DP=(\d+)", record)[1]) == n_fragments
+
+
+@pytest.mark.parametrize(
+    "cigar",
+    ["150M", "20S130M", "5H20S120M5S", "100M10S", "10H140M", "60M2I88M", "70M3D80M", "50M100N100M"],
+)
+def test_gapless_offset_agrees_with_the_full_base_mapping(cigar):
+    """The fast path for reads without gaps gives the query position of every aligned base
+    exactly as the full mapping does; reads with gaps take the full mapping."""
+    header = pysam.AlignmentHeader.from_dict({"SQ": [{"SN": "chr2", "LN": 1_000_000}]})
+    read = pysam.AlignedSegment(header)
+    read.cigarstring = cigar
+    read.reference_id, read.reference_start = 0, 500_000
+    read.query_sequence = "A" * read.infer_query_length()
+    offset = gapless_offset(read)
+    if any(op in cigar for op in "IDN"):
+        assert offset is None
+        return
+    mapping = aligned_positions(read)
+    assert mapping
+    assert all(query == reference + offset for reference, query in mapping.items())

@@ -1,12 +1,32 @@
-# ALK alterations per tumour (hotspot calls + caller variants, annotated on NM_004304.5 and
-# classified) and the cohort tables.
+# The normals' variants pooled into one table (the germline filter), ALK alterations per
+# tumour (hotspot calls + caller variants, annotated on NM_004304.5 and classified) and the
+# cohort tables.
+
+
+rule normal_variants:
+    input:
+        vcfs=get_normal_caller_vcfs,
+    output:
+        variants=f"{OUTDIR}/calls/normal_variants.tsv",
+    log:
+        f"{OUTDIR}/logs/normal_variants.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: rule_threads("normal_variants")
+    resources:
+        mem_mb=rule_mem_mb("normal_variants"),
+        runtime=rule_runtime("normal_variants"),
+    params:
+        callers=CALLERS,
+    script:
+        "../scripts/normal_variants.py"
 
 
 rule annotate_sample:
     input:
         **reference_files(),
         vcfs=get_caller_vcfs,
-        normal_vcfs=get_normal_caller_vcfs,
+        normal_variants=get_normal_variants,
         mutations=rules.hotspot_calls.output.mutations,
     output:
         alterations=f"{OUTDIR}/variants/{{sample}}.alterations.tsv",
@@ -60,8 +80,6 @@ rule cohort_tables:
         ),
     log:
         f"{OUTDIR}/logs/cohort_tables.log",
-    group:
-        job_group("cohort")
     conda:
         "../../envs/python.yaml"
     threads: rule_threads("cohort_tables")

@@ -89,14 +89,17 @@ def rule_runtime(rule_name):
 
 
 # Job groups: on a cluster, the connected jobs of one group are submitted as one job.
-#   setup   - reference link and checks, CNVkit bins, software versions (once per run)
+#   setup   - reference link and checks, calling targets, CNVkit bins, software versions
 #   sample  - one job per sample: input checks, indexing, QC, callers, depth for CNVkit,
 #             a normal's background counts
-#   normals - the background error model and the CNVkit reference, pooled from the normals
 #   patient - one job per patient: hotspot calls, copy number and annotation of each of its
 #             tumours, and the patient report
-#   cohort  - the cohort tables, QC summary, cohort report and MultiQC (once per run)
-# No group spans a pooling step, which needs every sample first. Local runs ignore groups.
+# The steps that pool samples (normals' background, CNVkit reference and variants; cohort
+# tables, QC summary, reports, MultiQC) have no group: a group that spanned one would join
+# the whole cohort into one job, and Snakemake re-checks a group with a pooling step each
+# time one of its inputs finishes, which made scheduling (and the dry run) quadratic in the
+# sample count.
+# Local runs ignore groups.
 def job_group(name):
     """The rule's job group (None when config group_jobs is false)."""
     return name if config.get("group_jobs", True) else None
@@ -177,12 +180,17 @@ def get_caller_vcfs(wildcards):
 
 
 def get_normal_caller_vcfs(wildcards):
-    """Every normal's caller VCFs: a variant they share at high VAF is germline."""
+    """Every normal's caller VCFs, caller by caller (rule normal_variants pools them)."""
     return [
         f"{OUTDIR}/calls/{caller}/{sample}.vcf.gz"
         for caller in CALLERS
         for sample in NORMALS.index
     ]
+
+
+def get_normal_variants(wildcards):
+    """The normals' pooled variants (rule normal_variants); none without normals."""
+    return [f"{OUTDIR}/calls/normal_variants.tsv"] if len(NORMALS) else []
 
 
 def _text(value):

@@ -53,15 +53,8 @@ rule cnv_coverage:
     resources:
         mem_mb=rule_mem_mb("cnv_coverage"),
         runtime=rule_runtime("cnv_coverage"),
-    shell:
-        """
-        (
-            # CNVkit reads a per-base bedGraph through a tabix (.tbi) index.
-            tabix --force --preset bed {input.per_base:q}
-            cnvkit.py coverage {input.per_base:q} {input.targets:q} --output {output.targets:q}
-            cnvkit.py coverage {input.per_base:q} {input.antitargets:q} --output {output.antitargets:q}
-        ) >{log:q} 2>&1
-        """
+    script:
+        "../scripts/cnv_coverage.py"
 
 
 rule cnv_reference:
@@ -77,8 +70,6 @@ rule cnv_reference:
         f"{OUTDIR}/logs/cnv_reference.log",
     benchmark:
         f"{OUTDIR}/benchmarks/cnv_reference.tsv"
-    group:
-        job_group("normals")
     conda:
         "../../envs/cnvkit.yaml"
     threads: rule_threads("cnv_reference")
@@ -126,15 +117,8 @@ rule cnv_fix:
     params:
         corrections=cnvkit_corrections(),
         segment_method=config["copy_number"]["segment_method"],
-    shell:
-        """
-        (
-            cnvkit.py fix {input.targets:q} {input.antitargets:q} {input.reference:q} \
-                {params.corrections} --output {output.ratios:q}
-            cnvkit.py segment {output.ratios:q} --method {params.segment_method} \
-                --output {output.segments:q}
-        ) >{log:q} 2>&1
-        """
+    script:
+        "../scripts/cnv_fix.py"
 
 
 rule cnv_genes:

@@ -36,8 +36,6 @@ rule hotspot_background:
         background=f"{OUTDIR}/hotspots/background.tsv",
     log:
         f"{OUTDIR}/logs/hotspot_background.log",
-    group:
-        job_group("normals")
     conda:
         "../../envs/python.yaml"
     threads: rule_threads("hotspot_background")

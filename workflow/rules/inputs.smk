@@ -32,6 +32,8 @@ rule index_bam:
         index=f"{OUTDIR}/inputs/{{sample}}.bam.bai",
     log:
         f"{OUTDIR}/logs/index_alignment/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/index_alignment/{{sample}}.tsv"
     group:
         job_group("sample")
     conda:
@@ -52,6 +54,8 @@ rule index_cram:
         index=f"{OUTDIR}/inputs/{{sample}}.cram.crai",
     log:
         f"{OUTDIR}/logs/index_alignment/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/index_alignment/{{sample}}.tsv"
     group:
         job_group("sample")
     conda:
@@ -74,6 +78,8 @@ rule check_alignment:
         record=f"{OUTDIR}/checks/{{sample}}.tsv",
     log:
         f"{OUTDIR}/logs/check_alignment/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/check_alignment/{{sample}}.tsv"
     group:
         job_group("sample")
     conda:

@@ -109,8 +109,6 @@ rule qc_summary:
         multiqc_table=f"{OUTDIR}/qc/multiqc_custom/alkres_qc_mqc.tsv",
     log:
         f"{OUTDIR}/logs/qc_summary.log",
-    group:
-        job_group("cohort")
     conda:
         "../../envs/python.yaml"
     threads: rule_threads("qc_summary")
@@ -148,8 +146,6 @@ rule multiqc:
         f"{OUTDIR}/logs/multiqc.log",
     benchmark:
         f"{OUTDIR}/benchmarks/multiqc.tsv"
-    group:
-        job_group("cohort")
     conda:
         "../../envs/multiqc.yaml"
     threads: rule_threads("multiqc")

@@ -61,3 +61,26 @@ rule hotspot_codons_bed:
         build=config["reference"]["build"],
     script:
         "../scripts/hotspot_codons_bed.py"
+
+
+rule calling_targets:
+    input:
+        targets=config["panel"]["targets"],
+        fai=f"{REFERENCE}.fai",
+    output:
+        bed=f"{OUTDIR}/reference/calling_targets.bed",
+    log:
+        f"{OUTDIR}/logs/calling_targets.log",
+    group:
+        job_group("setup")
+    conda:
+        "../../envs/python.yaml"
+    threads: rule_threads("calling_targets")
+    resources:
+        mem_mb=rule_mem_mb("calling_targets"),
+        runtime=rule_runtime("calling_targets"),
+    params:
+        build=config["reference"]["build"],
+        regions=config["calling"]["regions"],
+    script:
+        "../scripts/calling_targets.py"

@@ -90,8 +90,6 @@ rule cohort_report:
         f"{OUTDIR}/logs/cohort_report.log",
     benchmark:
         f"{OUTDIR}/benchmarks/cohort_report.tsv"
-    group:
-        job_group("cohort")
     conda:
         "../../envs/python.yaml"
     threads: rule_threads("cohort_report")

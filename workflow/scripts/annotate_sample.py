@@ -13,8 +13,8 @@ from alkres.alterations import (
     caller_support_by_alteration,
     hotspot_alteration_rows,
     merge_caller_variants,
-    normal_variant_vafs,
     read_caller_vcf,
+    read_normal_variants,
     write_annotated_vcf,
 )
 from alkres.hotspots import write_tsv
@@ -38,10 +38,9 @@ merged = merge_caller_variants(
         for caller, path in zip(callers, snakemake.input.vcfs, strict=True)
     }
 )
-normal_paths = [
-    (callers[i % len(callers)], path) for i, path in enumerate(snakemake.input.normal_vcfs)
-]
-normal_vafs = normal_variant_vafs(normal_paths)
+# No normals, no pooled table: then no variant is called germline from a normal.
+normal_tables = snakemake.input.normal_variants
+normal_vafs = read_normal_variants(normal_tables[0]) if normal_tables else {}
 germline_min_vaf = snakemake.params.germline_min_vaf
 
 mutations = pd.read_csv(

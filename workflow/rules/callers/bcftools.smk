@@ -1,4 +1,5 @@
-# bcftools mpileup | call over the panel targets, depth cap raised for panels, normalised.
+# bcftools mpileup | call over the calling targets (ALK; config calling.regions), depth cap
+# raised for panels, normalised.
 
 
 rule call_bcftools:
@@ -7,7 +8,7 @@ rule call_bcftools:
         bam=get_bam,
         bai=get_bam_index,
         checked=checked_alignment(),
-        targets=config["panel"]["targets"],
+        targets=rules.calling_targets.output.bed,
     output:
         vcf=f"{OUTDIR}/calls/bcftools/{{sample}}.vcf.gz",
         tbi=f"{OUTDIR}/calls/bcftools/{{sample}}.vcf.gz.tbi",

@@ -1,5 +1,5 @@
 # freebayes in pooled-continuous mode (no ploidy assumption) with a low alternate fraction,
-# over the panel targets, normalised.
+# over the calling targets (ALK; config calling.regions), normalised.
 
 
 rule call_freebayes:
@@ -8,7 +8,7 @@ rule call_freebayes:
         bam=get_bam,
         bai=get_bam_index,
         checked=checked_alignment(),
-        targets=config["panel"]["targets"],
+        targets=rules.calling_targets.output.bed,
     output:
         vcf=f"{OUTDIR}/calls/freebayes/{{sample}}.vcf.gz",
         tbi=f"{OUTDIR}/calls/freebayes/{{sample}}.vcf.gz.tbi",

@@ -123,6 +123,35 @@ def normal_variant_vafs(paths_by_caller: Iterable[tuple[str, str | Path]]) -> di
     return vafs
 
 
+NORMAL_VARIANT_COLUMNS = ["chrom", "pos", "ref", "alt", "max_normal_vaf"]
+
+
+def write_normal_variants(path: str | Path, vafs: Mapping[tuple, float]) -> None:
+    """The pooled normals' variants, one row each (read back by read_normal_variants).
+
+    One table for the cohort keeps each tumour's job from depending on every normal's VCFs
+    (a job graph that grew with tumours x normals)."""
+    with open(path, "w") as handle:
+        handle.write("\t".join(NORMAL_VARIANT_COLUMNS) + "\n")
+        for (chrom, pos, ref, alt), vaf in sorted(
+            vafs.items(), key=lambda item: (item[0][0], item[0][1], item[0][2], item[0][3])
+        ):
+            handle.write(f"{chrom}\t{pos}\t{ref}\t{alt}\t{vaf:.6g}\n")
+
+
+def read_normal_variants(path: str | Path) -> dict[tuple, float]:
+    """The table write_normal_variants wrote, as {(chrom, pos, ref, alt): highest VAF}."""
+    vafs: dict[tuple, float] = {}
+    with open(path) as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+        if header != NORMAL_VARIANT_COLUMNS:
+            raise ValueError(f"{path}: header is not {' '.join(NORMAL_VARIANT_COLUMNS)}")
+        for line in handle:
+            chrom, pos, ref, alt, vaf = line.rstrip("\n").split("\t")
+            vafs[(chrom, int(pos), ref, alt)] = float(vaf)
+    return vafs
+
+
 def hotspot_alteration_rows(
     mutations: Sequence[Mapping],
     transcript: Transcript,

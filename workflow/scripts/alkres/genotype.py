@@ -156,6 +156,22 @@ def passes_filters(read: pysam.AlignedSegment, filters: ReadFilters) -> bool:
     return not (filters.skip_qc_fail and read.is_qcfail)
 
 
+# CIGAR operations that keep read and reference in step (M, =, X) or only clip (S, H).
+_GAPLESS_OPERATIONS = frozenset((0, 4, 5, 7, 8))
+
+
+def gapless_offset(read: pysam.AlignedSegment) -> int | None:
+    """Query position minus 0-based reference position, for a read aligned without insertions,
+    deletions or skips (most reads); None otherwise."""
+    cigar = read.cigartuples
+    if not cigar or any(operation not in _GAPLESS_OPERATIONS for operation, _ in cigar):
+        return None
+    clipped = cigar[0][1] if cigar[0][0] == 4 else 0
+    if cigar[0][0] == 5 and len(cigar) > 1 and cigar[1][0] == 4:
+        clipped = cigar[1][1]
+    return clipped - read.reference_start
+
+
 def fragment_observations(
     alignment: pysam.AlignmentFile,
     chrom: str,
@@ -170,6 +186,8 @@ def fragment_observations(
     """
     fragments: dict[str, dict[str, tuple[str, str, str]]] = defaultdict(dict)
     conflicts: set[tuple[str, str]] = set()
+    # The same few segments recur in thousands of reads: translate each once per site.
+    observed: dict[tuple[str, str], tuple[str, str] | None] = {}
     for region_sites in group_sites(sites):
         start = min(site.positions[0] for site in region_sites)
         end = max(site.positions[-1] for site in region_sites)
@@ -178,20 +196,43 @@ def fragment_observations(
                 continue
             read_strand = "-" if read.is_reverse else "+"
             positions = None
+            offset = gapless_offset(read)
+            sequence = qualities = None
             for site in region_sites:
                 if (
                     read.reference_start >= site.positions[0]
                     or read.reference_end < site.positions[-1]
                 ):
                     continue
-                if positions is None:
-                    positions = aligned_positions(read)
-                segment = read_segment(
-                    read, positions, site.positions[0], site.positions[-1], filters.min_base_quality
-                )
+                if offset is None:
+                    if positions is None:
+                        positions = aligned_positions(read)
+                    segment = read_segment(
+                        read,
+                        positions,
+                        site.positions[0],
+                        site.positions[-1],
+                        filters.min_base_quality,
+                    )
+                else:
+                    # Same result as read_segment, without mapping every base of the read.
+                    if sequence is None:
+                        sequence, qualities = read.query_sequence, read.query_qualities
+                    query_start = site.positions[0] - 1 + offset
+                    query_end = site.positions[-1] - 1 + offset
+                    segment = sequence[query_start : query_end + 1]
+                    if (
+                        qualities is not None
+                        and min(qualities[query_start : query_end + 1]) < filters.min_base_quality
+                    ):
+                        segment = None
                 if segment is None:
                     continue
-                observation = observe(site, segment, strand)
+                cache_key = (site.key, segment)
+                if cache_key in observed:
+                    observation = observed[cache_key]
+                else:
+                    observation = observed[cache_key] = observe(site, segment, strand)
                 if observation is None:
                     continue
                 allele, bases = observation

@@ -14,8 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from scipy.stats import binom, fisher_exact
-
 from alkres.genotype import OTHER_INDEL, SiteCounts
 
 
@@ -108,6 +106,8 @@ def critical_count(depth: int, rate: float, alpha: float, min_alt: int) -> int:
     """Smallest alt count that the test calls at this depth and error rate."""
     if depth <= 0:
         return math.inf  # type: ignore[return-value]
+    from scipy.stats import binom  # not at the top: ~1 s to import, and most importers never test
+
     k = int(binom.isf(alpha, depth, rate)) + 1
     while k > 0 and binom.sf(k - 2, depth, rate) < alpha:
         k -= 1
@@ -117,6 +117,8 @@ def critical_count(depth: int, rate: float, alpha: float, min_alt: int) -> int:
 
 
 def detection_power(depth: int, vaf: float, rate: float, params: CallingParameters) -> float:
+    from scipy.stats import binom
+
     k = critical_count(depth, rate, params.alpha, params.min_alt_fragments)
     if k > depth:
         return 0.0
@@ -159,6 +161,8 @@ def test_allele(
     rate: float,
     params: CallingParameters,
 ) -> AlleleTest:
+    from scipy.stats import binom, fisher_exact
+
     alt = counts.alleles.get(allele, 0)
     depth = counts.depth
     p_value = float(binom.sf(alt - 1, depth, rate)) if depth and alt else 1.0
