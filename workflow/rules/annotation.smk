@@ -16,8 +16,6 @@ rule normal_variants:
     resources:
         mem_mb=rule_mem_mb("normal_variants"),
         runtime=rule_runtime("normal_variants"),
-    params:
-        callers=CALLERS,
     script:
         "../scripts/normal_variants.py"
 

@@ -180,7 +180,7 @@ def get_caller_vcfs(wildcards):
 
 
 def get_normal_caller_vcfs(wildcards):
-    """Every normal's caller VCFs, caller by caller (rule normal_variants pools them)."""
+    """Every normal's caller VCFs (rule normal_variants pools them)."""
     return [
         f"{OUTDIR}/calls/{caller}/{sample}.vcf.gz"
         for caller in CALLERS

@@ -133,9 +133,7 @@ def write_normal_variants(path: str | Path, vafs: Mapping[tuple, float]) -> None
     (a job graph that grew with tumours x normals)."""
     with open(path, "w") as handle:
         handle.write("\t".join(NORMAL_VARIANT_COLUMNS) + "\n")
-        for (chrom, pos, ref, alt), vaf in sorted(
-            vafs.items(), key=lambda item: (item[0][0], item[0][1], item[0][2], item[0][3])
-        ):
+        for (chrom, pos, ref, alt), vaf in sorted(vafs.items()):
             handle.write(f"{chrom}\t{pos}\t{ref}\t{alt}\t{vaf:.6g}\n")
 
 
