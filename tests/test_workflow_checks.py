@@ -171,3 +171,55 @@ def test_ruff_is_clean(command):
     ruff = shutil.which("ruff", path=str(REPO / ".venv" / "bin")) or shutil.which("ruff")
     result = subprocess.run([ruff, *command], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def dry_run_jobs(output: str) -> list[dict[str, str]]:
+    """Each job of `snakemake -n` output: its rule and its resources (key=value)."""
+    jobs: list[dict[str, str]] = []
+    for line in output.splitlines():
+        rule = re.fullmatch(r"(?:local)?rule (\w+):", line.strip())
+        if rule:
+            jobs.append({"rule": rule.group(1)})
+        elif line.strip().startswith("resources: ") and jobs:
+            resources = line.strip().removeprefix("resources: ")
+            jobs[-1].update(part.split("=", 1) for part in resources.split(", "))
+    return [job for job in jobs if len(job) > 1]
+
+
+def test_every_job_asks_for_the_resources_its_config_entry_gives(tmp_path):
+    """threads, mem_mb and runtime of each rule come from config `resources:`; an entry for
+    one rule (here a larger freebayes) changes only that rule's jobs."""
+    import yaml
+
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    override = tmp_path / "override.yaml"
+    override.write_text("resources:\n  call_freebayes: {threads: 1, mem_mb: 7777, runtime: 99}\n")
+    result = run_snakemake("-n", "--configfile", str(REPO / "config.yaml"), str(override),
+                           "--config", f"outdir={tmp_path}/results", check=True)  # fmt: skip
+    jobs = dry_run_jobs(result.stdout)
+    rules = {job["rule"] for job in jobs}
+    assert {"call_freebayes", "normal_variants", "calling_targets", "patient_report"} <= rules
+    entries = config["resources"]
+    for job in (job for job in jobs if job["rule"] != "all"):
+        name = {"index_bam": "index_alignment", "index_cram": "index_alignment"}.get(
+            job["rule"], job["rule"]
+        )
+        expected = (
+            {"mem_mb": "7777", "runtime": "99"}
+            if name == "call_freebayes"
+            else {
+                key: str(entries.get(name, entries["default"])[key])
+                for key in ("mem_mb", "runtime")
+            }
+        )
+        assert {key: job[key] for key in expected} == expected, job
+
+
+def test_misspelt_resources_entry_stops_with_the_fix(tmp_path):
+    override = tmp_path / "override.yaml"
+    override.write_text("resources:\n  call_freebays: {mem_mb: 8000}\n")
+    result = run_snakemake("-n", "--configfile", str(REPO / "config.yaml"), str(override),
+                           "--config", f"outdir={tmp_path}/results")  # fmt: skip
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    assert "call_freebays names no step of alkres" in message and "Fix:" in message
