@@ -26,6 +26,15 @@ for caller_rules in sorted(
     include: caller_rules
 
 
+# One rule file per structural-variant caller; config fusions.callers picks which run.
+for caller_rules in sorted(
+    Path(workflow.basedir, "workflow/rules/fusion_callers").glob("*.smk")
+):
+
+    include: caller_rules
+
+
+include: "workflow/rules/fusions.smk"
 include: "workflow/rules/hotspots.smk"
 include: "workflow/rules/copy_number.smk"
 include: "workflow/rules/annotation.smk"

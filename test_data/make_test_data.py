@@ -7,13 +7,14 @@
 Needs art_illumina, bwa and samtools on PATH (Debian: art-nextgen-simulation-tools, bwa,
 samtools). Writes the reference (bgzip FASTA), the panel BED, one BAM per sample, the sample
 and clinical sheets and the truth table. The bwa index is kept in test_data/.build/ (not
-committed) so that re-running for one sample is quick.
+committed) so that re-running for one sample is quick; it is rebuilt when the reference changes.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,7 @@ sys.path.insert(0, str(HERE.parent / "workflow" / "scripts"))
 
 from alkres.simulate import (  # noqa: E402
     GRCH38_CHR2_LENGTH,
+    Fusion,
     Haplotype,
     SampleSpec,
     Target,
@@ -34,12 +36,13 @@ from alkres.simulate import (  # noqa: E402
     build_reference,
     cds_edit_to_variant,
     codon_substitution,
+    fusion_fraction,
     merge_targets_into_islands,
     simulate_reads,
     stable_seed,
     write_fasta,
 )
-from alkres.transcript import load_exons, load_transcript, translate  # noqa: E402
+from alkres.transcript import Exon, load_exons, load_transcript, translate  # noqa: E402
 
 CHROM = "chr2"
 BUILD = "GRCh38"
@@ -51,9 +54,14 @@ PANEL_BED = HERE / "panel" / "alk_panel_targets.bed"
 BUILD_DIR = HERE / ".build"
 
 
+def alk_exon(number: int) -> Exon:
+    return next(exon for exon in load_exons(BUILD, "ALK") if exon.number == number)
+
+
 def alk_targets() -> list[Target]:
-    """ALK coding exons (coding part only for exons 1 and 29) with splice-site padding."""
-    targets = []
+    """ALK coding exons (coding part only for exons 1 and 29) with splice-site padding, and
+    intron 19, where EML4-ALK and most other ALK fusions break."""
+    targets = [Target(CHROM, alk_exon(20).end + 1, alk_exon(19).start - 1, "ALK_intron19")]
     for exon in load_exons(BUILD, "ALK"):
         start, end = exon.start, exon.end
         if exon.cds_start_c is not None:
@@ -82,6 +90,13 @@ def eml4_targets() -> list[Target]:
     return targets
 
 
+def sequence_only_regions() -> list[tuple[int, int]]:
+    """Uncaptured stretches given bases so that fusion reads map across: the EML4 gene, and ALK
+    from exon 21 to exon 18 (intron 19 and its neighbours)."""
+    eml4 = load_exons(BUILD, "EML4")
+    return [(alk_exon(21).start, alk_exon(18).end), (eml4[0].start, eml4[-1].end)]
+
+
 def control_targets() -> list[Target]:
     """Copy-number control regions spread along chr2, away from ALK and EML4."""
     avoid = [(27_000_000, 32_000_000), (40_000_000, 45_000_000)]
@@ -96,7 +111,8 @@ def control_targets() -> list[Target]:
 
 TRUTH_COLUMNS = ["sample_id", "patient_id", "sample_type", "tumor_purity", "simulated_depth",
                  "alteration", "type", "hgvs_c", "chrom", "pos", "end", "ref", "alt", "vaf",
-                 "copy_number", "phase", "note"]  # fmt: skip
+                 "copy_number", "phase", "note", "partner_gene", "partner_chrom", "partner_pos",
+                 "exon_pair", "variant", "reciprocal"]  # fmt: skip
 
 
 def small_variant(
@@ -110,58 +126,102 @@ def small_variant(
             "alt": variant.alt, "vaf": vaf, "phase": phase}  # fmt: skip
 
 
+# EML4-ALK variant -> EML4 exon joined to ALK exon 20
+EML4_ALK_VARIANTS = {"v1": "E13;A20", "v2": "E20;A20", "v3a/b": "E6;A20"}
+
+
+def eml4_alk(
+    variant: str, alk_break: int, eml4_break: int, purity: float, reciprocal: bool,
+    copy_number: float | None = None, note: str = "",
+) -> tuple[Fusion, dict]:  # fmt: skip
+    """An EML4-ALK inversion (one fused copy, or copy_number - 1 when amplified) and its truth row."""
+    fusion = Fusion(CHROM, alk_break, eml4_break, purity,
+                    fused_copies=1.0 if copy_number is None else copy_number - 1,
+                    reciprocal=reciprocal)  # fmt: skip
+    exon_pair = EML4_ALK_VARIANTS[variant]
+    truth = {"alteration": f"EML4-ALK {exon_pair} ({variant})", "type": "fusion", "chrom": CHROM,
+             "pos": alk_break, "end": alk_break, "vaf": round(fusion_fraction(fusion), 4),
+             "copy_number": "" if copy_number is None else copy_number, "note": note,
+             "partner_gene": "EML4", "partner_chrom": CHROM, "partner_pos": eml4_break,
+             "exon_pair": exon_pair, "variant": variant,
+             "reciprocal": "yes" if reciprocal else "no"}  # fmt: skip
+    return fusion, truth
+
+
 def cohort_specs(alk) -> tuple[list[dict], list[dict]]:
     """The synthetic cohort: sample-sheet rows with their simulation spec, and clinical rows."""
     g1202r = codon_substitution(alk, 1202, "AGA")  # c.3604G>A
     l1196m = codon_substitution(alk, 1196, "ATG")  # c.3586C>A
     t1151dup = cds_edit_to_variant(alk, 3454, 3453, alk.cds[3450:3453])  # c.3451_3453dup (ACG)
-    exon20_start = alk.c_to_g(3173)
-    # The amplified unit of a fusion is its 3' part: ALK exons 20-29, breakpoint mid-intron 19.
-    alk_3prime = (CHROM, alk.c_to_g(len(alk.cds)) - 2_000, exon20_start + 900)
+    alk_3prime_start = alk.c_to_g(len(alk.cds)) - 2_000
 
     def row(sample_id, patient_id, sample_type, date, tkis, purity, fold, specimen="tissue",
-            haplotypes=(), gains=(), truth=(), fmt="cram"):  # fmt: skip
+            haplotypes=(), gains=(), truth=(), fmt="cram", fusion=None):  # fmt: skip
+        fusions = [] if fusion is None else [fusion[0]]
+        truth = [*truth] if fusion is None else [fusion[1], *truth]
         return {
             "sheet": {
                 "sample_id": sample_id, "patient_id": patient_id, "bam": f"bams/{sample_id}.{fmt}",
                 "sample_type": sample_type, "specimen": specimen, "collection_date": date,
                 "prior_tkis": tkis, "tumor_purity": "" if purity is None else str(purity),
             },
-            "spec": SampleSpec(sample_id, fold, list(haplotypes), list(gains)),
+            "spec": SampleSpec(sample_id, fold, list(haplotypes), list(gains), fusions),
             "fold": fold, "truth": list(truth),
         }  # fmt: skip
 
-    def amplification_truth(copy_number):
+    def amplification_truth(copy_number, end):
         return {"alteration": "amplification", "type": "amplification", "chrom": CHROM,
-                "pos": alk_3prime[1], "end": alk_3prime[2], "copy_number": copy_number,
+                "pos": alk_3prime_start, "end": end, "copy_number": copy_number,
                 "note": "ALK exons 20-29 (3' part, from mid-intron 19)"}  # fmt: skip
 
+    def amplified_3prime(alk_break, copy_number, purity):
+        # The amplified unit of a fusion is its ALK 3' part (exons 20-29), up to its breakpoint.
+        return (CHROM, alk_3prime_start, alk_break,
+                amplification_multiplier(copy_number, purity))  # fmt: skip
+
     amp_cn, amp_purity = 10, 0.6
+    # P01's two biopsies carry the same fusion; P04's biopsy holds no tumour cells.
+    p01_fusion = ("v3a/b", 29_224_102, 42_270_311)
     samples = [
         row("P01_T1", "P01", "tumor", "2023-05-10", "crizotinib", 0.5, 500,
             haplotypes=[Haplotype((l1196m,), 0.15)],
-            truth=[small_variant("L1196M", "c.3586C>A", l1196m, 0.15)]),
+            truth=[small_variant("L1196M", "c.3586C>A", l1196m, 0.15)],
+            fusion=eml4_alk(*p01_fusion, purity=0.5, reciprocal=True)),
         row("P01_T2", "P01", "tumor", "2024-08-21", "crizotinib;alectinib", 0.6, 500,
             haplotypes=[Haplotype((g1202r, l1196m), 0.22)],
             truth=[small_variant("G1202R", "c.3604G>A", g1202r, 0.22, phase="cis:L1196M"),
-                   small_variant("L1196M", "c.3586C>A", l1196m, 0.22, phase="cis:G1202R")]),
+                   small_variant("L1196M", "c.3586C>A", l1196m, 0.22, phase="cis:G1202R")],
+            fusion=eml4_alk(*p01_fusion, purity=0.6, reciprocal=True)),
         row("P02_T1", "P02", "tumor", "2024-02-14", "Xalkori;Zykadia", 0.4, 500,
             haplotypes=[Haplotype((t1151dup,), 0.20)],
-            truth=[small_variant("T1151dup", "c.3451_3453dup", t1151dup, 0.20)]),
+            truth=[small_variant("T1151dup", "c.3451_3453dup", t1151dup, 0.20)],
+            fusion=eml4_alk("v1", 29_223_706, 42_297_004, purity=0.4, reciprocal=False)),
         row("P03_T1", "P03", "tumor", "2024-06-03", "crizotinib", amp_purity, 400,
-            gains=[(*alk_3prime, amplification_multiplier(amp_cn, amp_purity))],
-            truth=[amplification_truth(amp_cn)]),
-        row("P04_T1", "P04", "tumor", "2024-09-30", "alectinib", 0.5, 500),
+            gains=[amplified_3prime(29_224_428, amp_cn, amp_purity)],
+            truth=[amplification_truth(amp_cn, 29_224_428)],
+            fusion=eml4_alk("v2", 29_224_428, 42_325_871, purity=amp_purity, reciprocal=True,
+                            copy_number=amp_cn)),
+        row("P04_T1", "P04", "tumor", "2024-09-30", "alectinib", 0.5, 500,
+            truth=[{"alteration": "none",
+                    "note": "no tumour cells in the biopsy (despite sheet purity 0.5): no fusion"}]),
         # BAM, not CRAM: the cohort exercises both input formats.
         row("P05_T1", "P05", "tumor", "2025-01-15", "alectinib;lorlatinib", None, 60,
-            specimen="plasma", fmt="bam"),
-        # Copy-number series: a gain at threshold and one below it (higher purity, CN 4).
+            specimen="plasma", fmt="bam",
+            fusion=eml4_alk("v3a/b", 29_225_101, 42_276_543, purity=0.06, reciprocal=True,
+                            note="ctDNA fraction 0.06")),
+        # Copy-number series: a gain above the threshold (CN 8 against 6) and one below it
+        # (higher purity, CN 4).
         row("P06_T1", "P06", "tumor", "2024-11-12", "crizotinib;ceritinib", 0.5, 400,
-            gains=[(*alk_3prime, amplification_multiplier(6, 0.5))],
-            truth=[amplification_truth(6)]),
+            gains=[amplified_3prime(29_224_877, 8, 0.5)],
+            truth=[amplification_truth(8, 29_224_877)],
+            fusion=eml4_alk("v1", 29_224_877, 42_299_118, purity=0.5, reciprocal=True,
+                            copy_number=8)),
+        # The EML4 breakpoint lies inside the EML4 exon-20 island: junction reads from both sides.
         row("P07_T1", "P07", "tumor", "2025-02-20", "alectinib", 0.8, 400,
-            gains=[(*alk_3prime, amplification_multiplier(4, 0.8))],
-            truth=[amplification_truth(4)]),
+            gains=[amplified_3prime(29_223_980, 4, 0.8)],
+            truth=[amplification_truth(4, 29_223_980)],
+            fusion=eml4_alk("v2", 29_223_980, 42_325_640, purity=0.8, reciprocal=False,
+                            copy_number=4)),
         row("N01", "", "normal", "", "", None, 400),
         row("N02", "", "normal", "", "", None, 400),
         row("N03", "", "normal", "", "", None, 400),
@@ -188,7 +248,11 @@ def write_tsv(path: Path, rows: list[dict], header: list[str], comment: str = ""
 
 
 def write_reference(reference: bytearray, build_dir: Path) -> Path:
-    """bgzip FASTA + .fai + .gzi in test_data/reference, plain copy + bwa index in build_dir."""
+    """bgzip FASTA + .fai + .gzi in test_data/reference, plain copy + bwa index in build_dir.
+
+    The index is rebuilt when the reference differs from the one it was built from (a checksum
+    beside it), since bwa would otherwise align to stale sequence without complaint.
+    """
     build_dir.mkdir(parents=True, exist_ok=True)
     plain = build_dir / "reference.fa"
     write_fasta(plain, [(CHROM, reference)])
@@ -197,8 +261,13 @@ def write_reference(reference: bytearray, build_dir: Path) -> Path:
         subprocess.run(["bgzip", "-c", "-@", "2", str(plain)], check=True, stdout=out)
     subprocess.run(["samtools", "faidx", str(REFERENCE)], check=True)
     subprocess.run(["samtools", "faidx", str(plain)], check=True)
-    if not (build_dir / "reference.fa.bwt").exists():
+    checksum = hashlib.sha256(reference).hexdigest()
+    checksum_file = build_dir / "reference.fa.sha256"
+    indexed = checksum_file.read_text().strip() if checksum_file.exists() else ""
+    if not (build_dir / "reference.fa.bwt").exists() or indexed != checksum:
+        checksum_file.unlink(missing_ok=True)
         subprocess.run(["bwa", "index", str(plain)], check=True, stderr=subprocess.DEVNULL)
+        checksum_file.write_text(checksum + "\n")
     return plain
 
 
@@ -214,7 +283,8 @@ def main() -> None:
     assert translate(alk.cds)[:-1] == alk.protein
     targets = sorted(alk_targets() + eml4_targets() + control_targets(), key=lambda t: t.start)
     islands = merge_targets_into_islands(targets)
-    reference = build_reference(islands, [alk], GRCH38_CHR2_LENGTH, seed=stable_seed("reference"))
+    reference = build_reference(islands, [alk], GRCH38_CHR2_LENGTH, seed=stable_seed("reference"),
+                                sequence_only=sequence_only_regions())  # fmt: skip
     plain_reference = write_reference(reference, BUILD_DIR)
 
     PANEL_BED.parent.mkdir(parents=True, exist_ok=True)

@@ -6,10 +6,13 @@ import pytest
 
 from alkres.cohort import (
     CONFIDENT_NEGATIVE,
+    FUSION_VARIANT_COLUMNS,
     INCONCLUSIVE,
     MECHANISM,
     build_biopsies,
+    fusion_variant_rows,
     interpret,
+    is_alk_mutation,
     mutation_units,
     patient_rows,
     rate,
@@ -56,6 +59,57 @@ def copy_number(sample_id, status="not_amplified"):
              "status": status, "ci_low": "1.8", "ci_high": "2.2", "detail": ""}]  # fmt: skip
 
 
+NOT_DETECTED = "fusion not detected: tumour content may be too low for a confident negative"
+NOT_ASSESSABLE = (
+    "fusion not assessable: 40 fragments span ALK intron 19, fewer than the 118 needed to see a"
+    " fusion at 5%"
+)
+EXON_PAIRS = {"v1": "E13;A20", "v2": "E20;A20", "v3a/b": "E6;A20", "v5a/b": "E2;A20"}
+
+
+def fusion(sample_id, variant="v3a/b", alkres="detected", supporting="30", fraction="0.2000"):
+    """A fusions.tsv row of an EML4-ALK fusion."""
+    exon_pair = EXON_PAIRS[variant]
+    return {"sample_id": sample_id, "fusion": f"EML4-ALK {exon_pair} ({variant})",
+            "partner": "EML4", "exon_pair": exon_pair, "variant": variant, "in_frame": "yes",
+            "orientation": "3to3", "alk_chrom": "chr2", "alk_pos": "29224100",
+            "partner_chrom": "chr2", "partner_pos": "42270000", "precise": "yes",
+            "split_fragments": "20", "discordant_fragments": "10",
+            "supporting_fragments": supporting, "spanning_fragments": "120",
+            "fraction": fraction, "reciprocal_seen": "yes", "reciprocal_fragments": "12",
+            "alkres": alkres, "callers": "delly: detected", "agreement": "agree",
+            "note": ""}  # fmt: skip
+
+
+def fusion_status(sample_id, status="detected", fusions=()):
+    return {"sample_id": sample_id, "sample_type": "tumor", "status": status,
+            "fusions": list(fusions), "intron19_spanning_fragments": 150,
+            "fragments_needed": 118, "limit_fraction": 0.05, "supporting_fragments_total": 30,
+            "flags": [] if status == "detected" else [status]}  # fmt: skip
+
+
+def fusion_alteration(sample_id, label="EML4-ALK E6;A20 (v3a/b)"):
+    """The alterations-table row the fusion stage writes for a detected fusion."""
+    return {"sample_id": sample_id, "gene": "ALK", "alteration": label, "type": "fusion",
+            "classification": "driver", "vaf": "0.2000", "depth": "150", "alt_count": "30",
+            "phase_set": "", "phase": "", "copy_number": "",
+            "callers": "alkres_fusion,delly"}  # fmt: skip
+
+
+def with_fusions(biopsies_args, fusions=(), statuses=()):
+    """biopsies_of's biopsies with fusion rows and status.json contents added."""
+    samples, alterations = biopsies_args
+    return build_biopsies(
+        samples,
+        {s["sample_id"]: {"verdict": "pass", "reasons": ""} for s in samples},
+        list(alterations),
+        [row for s in samples for row in hotspots(s["sample_id"])],
+        [row for s in samples for row in copy_number(s["sample_id"])],
+        list(fusions),
+        {status["sample_id"]: status for status in statuses},
+    )
+
+
 def biopsies_of(samples, alterations=(), hotspot_status=None, qc=None, cn_status=None):
     hotspot_status = hotspot_status or {}
     cn_status = cn_status or {}
@@ -89,6 +143,20 @@ def test_biopsy_status_confident_negative_needs_every_codon_and_copy_number():
     assert failed.status == INCONCLUSIVE and "QC failed" in failed.reasons[0]
     no_cn = biopsies_of(s, cn_status={"A_T1": "not_assessable"})[0]
     assert no_cn.status == INCONCLUSIVE and "ALK copy number not assessable" in no_cn.reasons
+
+
+def test_fusion_unseen_where_the_depth_could_show_it_makes_a_negative_inconclusive():
+    from alkres.cohort import assess_biopsy
+
+    s = [sample("A_T1", "A", "2024-01-01", ["crizotinib"])]
+    biopsy = biopsies_of(s)[0]
+    biopsy.fusion_status = {"status": NOT_DETECTED}
+    assert assess_biopsy(biopsy).status == INCONCLUSIVE
+    assert "tumour content may be too low" in biopsy.reasons[-1]
+    biopsy.fusion_status = {"status": "fusion not assessable: 40 fragments span ALK intron 19"}
+    assert assess_biopsy(biopsy).status == CONFIDENT_NEGATIVE
+    biopsy.fusion_status = {"status": "detected"}
+    assert assess_biopsy(biopsy).status == CONFIDENT_NEGATIVE
 
 
 def test_biopsy_with_mutation_is_a_mechanism_even_if_other_codons_are_not_assessable():
@@ -227,3 +295,123 @@ def test_resistance_rows_for_multiqc():
     assert rows["E_T1"]["not_assessable_codons"] == 1
     assert "not assessable" in rows["E_T1"]["why_inconclusive"]
     assert rows["A_T1"]["result"] == CONFIDENT_NEGATIVE and rows["A_T1"]["why_inconclusive"] == ""
+
+
+def test_fusion_row_is_never_a_resistance_mechanism(kb):
+    """The fusion is the driver: its alterations row stays out of the mechanisms and the
+    summary, even if a row were mislabelled as resistance."""
+    row = fusion_alteration("A_T1")
+    assert not is_alk_mutation(row)
+    assert not is_alk_mutation(row | {"classification": "resistance"})
+    s = [sample("A_T1", "A", "2024-01-01", ["alectinib"])]
+    biopsy = with_fusions((s, [row]), [fusion("A_T1")], [fusion_status("A_T1")])[0]
+    assert biopsy.status == CONFIDENT_NEGATIVE and not biopsy.has_mechanism
+    assert biopsy.drivers == [row] and biopsy.mutations == [] and biopsy.other_variants == []
+    assert rows_of(patient_rows([biopsy], {}, kb))["A"]["mechanisms"] == "none"
+    # The cohort summary is the same with and without fusion rows.
+    biopsies, clinical = cohort()
+    samples = [{"sample_id": b.sample_id, "patient_id": b.patient_id, "sample_type": "tumor",
+                "collection_date": b.collection_date, "prior_tkis_list": b.prior_tkis}
+               for b in biopsies]  # fmt: skip
+    alterations = [r for b in biopsies for r in b.mutations + b.amplifications]
+    fused = with_fusions(
+        (samples, alterations + [fusion_alteration(s["sample_id"]) for s in samples]),
+        [fusion(s["sample_id"]) for s in samples],
+        [fusion_status(s["sample_id"]) for s in samples],
+    )
+    plain = with_fusions((samples, alterations))
+    assert summary_rows(fused, clinical, kb) == summary_rows(plain, clinical, kb)
+    assert [b.status for b in fused] == [b.status for b in plain]
+
+
+def rows_of(rows):
+    return {row["patient_id"]: row for row in rows}
+
+
+def fusion_cohort():
+    """v3a/b: A (G1202R after two TKIs), B (none); v1: C (L1196M); v2: D (G1202R+L1196M in
+    cis); v5a/b: E; F not detected; G not assessable."""
+    samples = [
+        sample("A_T1", "A", "2023-01-01", ["crizotinib"]),
+        sample("A_T2", "A", "2024-01-01", ["crizotinib", "alectinib"]),
+        sample("B_T1", "B", "2024-01-01", ["alectinib"]),
+        sample("C_T1", "C", "2024-01-01", ["crizotinib"]),
+        sample("D_T1", "D", "2024-01-01", ["alectinib", "lorlatinib"]),
+        sample("E_T1", "E", "2024-01-01", ["alectinib"]),
+        sample("F_T1", "F", "2024-01-01", ["alectinib"]),
+        sample("G_T1", "G", "2024-01-01", ["alectinib"]),
+        sample("H_T0", "H", "2022-01-01", []),
+    ]
+    alterations = [
+        mutation("A_T2", "G1202R"),
+        mutation("C_T1", "L1196M"),
+        mutation("D_T1", "G1202R", phase_set="1", phase="cis with L1196M"),
+        mutation("D_T1", "L1196M", phase_set="1", phase="cis with G1202R"),
+        mutation("G_T1", "I1171N"),
+    ]
+    fusions = [
+        fusion("A_T1"),  # A_T2 below threshold: the fusion is seen in A_T1
+        fusion("A_T2", alkres="below threshold", supporting="2"),
+        fusion("B_T1"),
+        fusion("C_T1", "v1"),
+        fusion("D_T1", "v2"),
+        fusion("E_T1", "v5a/b"),
+        fusion("H_T0", "v1"),
+    ]
+    statuses = [
+        fusion_status("A_T1"), fusion_status("A_T2", NOT_ASSESSABLE), fusion_status("B_T1"),
+        fusion_status("C_T1"), fusion_status("D_T1"), fusion_status("E_T1"),
+        fusion_status("F_T1", NOT_DETECTED), fusion_status("G_T1", NOT_ASSESSABLE),
+        fusion_status("H_T0"),
+    ]  # fmt: skip
+    return with_fusions((samples, alterations), fusions, statuses)
+
+
+def test_patients_tsv_gives_each_patients_fusion(kb):
+    rows = rows_of(patient_rows(fusion_cohort(), {}, kb))
+    assert rows["A"]["fusion_variant"] == "EML4-ALK E6;A20 (v3a/b)"  # the detected one
+    assert rows["C"]["fusion_variant"] == "EML4-ALK E13;A20 (v1)"
+    assert rows["E"]["fusion_variant"] == "EML4-ALK E2;A20 (v5a/b)"
+    assert rows["F"]["fusion_variant"] == "not detected"
+    assert rows["G"]["fusion_variant"] == "not assessable"
+    # A patient with one biopsy not detected and one not assessable: not detected.
+    s = [sample("K_T1", "K", "2023-01-01", ["crizotinib"]),
+         sample("K_T2", "K", "2024-01-01", ["crizotinib", "alectinib"])]  # fmt: skip
+    biopsies = with_fusions(
+        (s, []), [], [fusion_status("K_T1", NOT_ASSESSABLE), fusion_status("K_T2", NOT_DETECTED)]
+    )
+    assert rows_of(patient_rows(biopsies, {}, kb))["K"]["fusion_variant"] == "not detected"
+
+
+def test_fusion_variant_table_counts_post_tki_biopsies_by_variant():
+    rows = {row["fusion_variant"]: row for row in fusion_variant_rows(fusion_cohort())}
+    assert list(rows) == ["v1", "v2", "v3a/b", "other", "not detected", "not assessable"]
+    assert all(list(row) == FUSION_VARIANT_COLUMNS for row in rows.values())
+    v3 = rows["v3a/b"]  # A_T1 (none), A_T2 (G1202R), B_T1 (none)
+    assert (v3["patients"], v3["post_tki_biopsies"]) == (2, 3)
+    assert v3["biopsies_with_alk_mutation"] == "1/3 (33%)"
+    assert v3["biopsies_with_g1202r"] == "1/3 (33%)"
+    assert v3["alk_mutations_seen"] == "G1202R (1)"
+    v1 = rows["v1"]  # C_T1 (L1196M); H_T0 was taken before any TKI
+    assert (v1["patients"], v1["post_tki_biopsies"]) == (2, 1)
+    assert v1["biopsies_with_alk_mutation"] == "1/1 (100%)"
+    assert v1["biopsies_with_g1202r"] == "0/1 (0%)"
+    assert rows["v2"]["biopsies_with_g1202r"] == "1/1 (100%)"  # G1202R within a cis compound
+    assert rows["v2"]["alk_mutations_seen"] == "G1202R+L1196M (cis) (1)"
+    assert rows["other"]["patients"] == 1 and rows["other"]["alk_mutations_seen"] == ""
+    assert rows["not detected"]["biopsies_with_alk_mutation"] == "0/1 (0%)"
+    assert rows["not assessable"]["biopsies_with_alk_mutation"] == "1/1 (100%)"
+
+
+def test_fusion_variant_table_without_fusions_has_empty_rows():
+    rows = fusion_variant_rows([])
+    assert [row["patients"] for row in rows] == [0] * 6
+    assert rows[0]["biopsies_with_alk_mutation"] == "0/0 (n/a)"
+
+
+def test_resistance_rows_give_the_fusion():
+    rows = {row["sample_id"]: row for row in resistance_rows(fusion_cohort())}
+    assert rows["A_T1"]["fusion"] == "EML4-ALK E6;A20 (v3a/b)"
+    assert rows["A_T2"]["fusion"] == "not assessable"
+    assert rows["F_T1"]["fusion"] == "not detected"
+    assert rows["A_T1"]["mechanisms"] == "none"

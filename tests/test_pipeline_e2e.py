@@ -83,8 +83,15 @@ def test_verdicts(qc_rows):
     assert re.search(r"fail: mean_target_depth \d+(\.\d+)? < 100", low["reasons"])
     assert "min_hotspot_codon_depth" in low["reasons"]
     assert low["low_depth_codons"]  # names the weak codons
+    # P04's biopsy holds no tumour cells: its only warning is the fusion that the depth could
+    # have shown and did not.
+    no_tumour = qc_rows["P04_T1"]
+    assert no_tumour["verdict"] == "warn"
+    assert no_tumour["reasons"] == (
+        "warn: fusion not detected: tumour content may be too low for a confident negative"
+    )
     for sample_id, row in qc_rows.items():
-        if sample_id != "P05_T1":
+        if sample_id not in ("P05_T1", "P04_T1"):
             assert row["verdict"] == "pass", (sample_id, row["reasons"])
     assert qc_rows["N01"]["sample_type"] == "normal"
 

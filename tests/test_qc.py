@@ -134,3 +134,36 @@ def test_base_depths_reads_each_position_in_one_pass(tmp_path):
     assert depths == {100: 0, 101: 40, 102: 55, 200: 55, 201: 70, 300: 70, 301: 0}
     assert base_depths(compressed, "chr7", [5]) == {5: 0}
     assert base_depths(compressed, "chr2", []) == {}
+
+
+def test_fusion_flags_become_warnings():
+    import pandas as pd
+
+    from alkres.qc import add_fusion_status
+
+    summary = pd.DataFrame(
+        {"sample_id": ["T1", "T2", "N1"], "verdict": ["pass", "fail", "pass"],
+         "reasons": ["", "fail: mean_target_depth 60 < 100", ""]}
+    )  # fmt: skip
+    statuses = [
+        {"sample_id": "T1", "status": "fusion not detected: tumour content may be too low for a"
+         " confident negative", "fusions": [], "intron19_spanning_fragments": 400,
+         "flags": ["fusion not detected: tumour content may be too low for a confident negative"]},
+        {"sample_id": "T2", "status": "detected", "fusions": ["EML4-ALK E13;A20 (v1)"],
+         "intron19_spanning_fragments": 50, "flags": []},
+        {"sample_id": "N1", "status": "fusion evidence in a normal", "fusions": [],
+         "intron19_spanning_fragments": 400, "flags": ["fusion evidence in a normal: 2 fragment(s)"]},
+    ]  # fmt: skip
+    out = add_fusion_status(summary, statuses).set_index("sample_id")
+    assert (
+        out.loc["T1", "verdict"] == "warn"
+        and "warn: fusion not detected" in out.loc["T1", "reasons"]
+    )
+    assert (
+        out.loc["T2", "verdict"] == "fail" and out.loc["T2", "fusions"] == "EML4-ALK E13;A20 (v1)"
+    )
+    assert (
+        out.loc["N1", "verdict"] == "warn"
+        and "fusion evidence in a normal" in out.loc["N1", "reasons"]
+    )
+    assert list(summary["verdict"]) == ["pass", "fail", "pass"]  # the input is not modified

@@ -6,12 +6,34 @@ import json
 import re
 
 import pytest
-from test_cohort import amplification, copy_number, hotspots, mutation, sample
+from test_cohort import (
+    NOT_ASSESSABLE,
+    NOT_DETECTED,
+    amplification,
+    copy_number,
+    fusion,
+    fusion_alteration,
+    fusion_cohort,
+    fusion_status,
+    hotspots,
+    mutation,
+    sample,
+    with_fusions,
+)
 
-from alkres.cohort import build_biopsies, follow_up
+from alkres.cohort import (
+    build_biopsies,
+    follow_up,
+    fusion_variant_rows,
+    patient_rows,
+    resistance_rows,
+)
 from alkres.knowledge import load_knowledge_base
+from alkres.multiqc import write_fusion_variant_table, write_resistance_table
 from alkres.plots import codon_depth_profile, vaf_across_biopsies
 from alkres.report import (
+    ISOFORM_NOTES,
+    NAMING_NOTE,
     codon_number,
     line_matrix,
     patient_report,
@@ -19,6 +41,7 @@ from alkres.report import (
     render_patient_html,
     vaf_series,
 )
+from alkres.transcript import DEFAULT_RESOURCES_DIR
 
 PROVENANCE = {
     "alkres_version": "0.1.0",
@@ -155,8 +178,125 @@ def test_cohort_matrix_and_html():
         [{"metric": "alk_mutation_rate_after_one_tki", "value": "1/1 (100%)"}],
         [{"patient_id": "P9", "tki_lines": "", "mechanisms": "x", "status": "mechanism",
           "progressed_on": "", "next_tki": "", "best_response": "",
-          "next_tki_predicted_active": "", "next_tki_activity": ""}],
+          "next_tki_predicted_active": "", "next_tki_activity": "",
+          "fusion_variant": "EML4-ALK E13;A20 (v1)"}],
         matrix, PROVENANCE,
     )  # fmt: skip
     assert "ALK mutation rate per biopsy after one TKI" in html
     assert 'href="../patients/P9/report.html"' in html
+    assert "<th>ALK fusion</th>" in html and "EML4-ALK E13;A20 (v1)" in html
+
+
+def one_biopsy(fusions, status, alterations=(), tkis=("alectinib",)):
+    s = [sample("F_T1", "F", "2024-01-01", list(tkis))]
+    return with_fusions((s, list(alterations)), fusions, [status])
+
+
+def test_fusion_section_shows_v3_evidence_and_sourced_notes(kb):
+    row = fusion("F_T1") | {"callers": "delly: detected (filtered)",
+                            "agreement": "disagree: delly"}  # fmt: skip
+    biopsies = one_biopsy([row], fusion_status("F_T1"), [fusion_alteration("F_T1")])
+    report = patient_report("F", biopsies, None, kb, PROVENANCE)
+    json.dumps(report)
+    section = report["biopsies"][0]["fusion"]
+    assert section["result"] == "detected" and section["status"] == "detected"
+    assert section["text"] == "ALK fusion detected: EML4-ALK E6;A20 (v3a/b)."
+    (shown,) = section["fusions"]
+    assert (shown["partner"], shown["exon_pair"], shown["variant"]) == ("EML4", "E6;A20", "v3a/b")
+    assert shown["alk_breakpoint"] == "chr2:29224100"
+    assert shown["partner_breakpoint"] == "chr2:42270000"
+    assert (shown["split_fragments"], shown["discordant_fragments"]) == ("20", "10")
+    assert shown["callers"] == [{"caller": "delly", "verdict": "detected (filtered)"}]
+    assert shown["agreement"] == "disagree: delly"
+    assert shown["variant_name"]["variant"] == "v3a/b"
+    sources = [note["source"] for note in shown["variant_notes"]]
+    assert any(source.startswith("Lin JJ et al., J Clin Oncol 2018") for source in sources)
+    assert any(source.startswith("Christopoulos P et al., Int J Cancer 2018") for source in sources)
+    assert any("PMID 30902613" in source for source in sources)  # ALEX: no effect on PFS
+    assert all(note["statement"] and note["source"] for note in shown["variant_notes"])
+    assert shown["isoform_note"]["statement"].startswith("DNA cannot tell v3a from v3b")
+    assert section["negative_caveat"] == ""
+    assert section["alterations"][0]["type"] == "fusion"
+    assert report["biopsies"][0]["result"]["status"] == "negative"  # never a mechanism
+    html = render_patient_html(report, {})
+    assert "<h3>ALK fusion</h3>" in html
+    # The exon pair comes before the variant name.
+    assert html.index("exon pair E6;A20") < html.index("variant v3a/b")
+    assert "chr2:29224100" in html and "chr2:42270000" in html
+    assert "DNA cannot tell v3a from v3b" in html and "Nagasaka &amp; Ou" in html
+    assert "Source: Lin JJ et al., J Clin Oncol 2018" in html
+    assert "Source: Christopoulos P et al., Int J Cancer 2018" in html
+    assert "ALEX trial" in html and "Agreement: disagree: delly" in html
+    assert NAMING_NOTE["statement"].split(" (")[0] in html
+
+
+def test_v1_fusion_shows_its_note(kb):
+    biopsies = one_biopsy([fusion("F_T1", "v1")], fusion_status("F_T1"))
+    report = patient_report("F", biopsies, None, kb, PROVENANCE)
+    (shown,) = report["biopsies"][0]["fusion"]["fusions"]
+    assert shown["exon_pair"] == "E13;A20" and shown["isoform_note"] is None
+    assert [n["source"] for n in shown["variant_notes"]] == [
+        "Lin JJ et al., J Clin Oncol 2018;36(12) (abstract)"
+    ]
+    html = render_patient_html(report, {})
+    assert "G1202R in none of v1" in html and "DNA cannot tell" not in html
+
+
+def test_fusion_not_detected_says_the_negative_is_weaker(kb):
+    below = fusion("F_T1", alkres="below threshold", supporting="2")
+    biopsies = one_biopsy([below], fusion_status("F_T1", NOT_DETECTED))
+    report = patient_report("F", biopsies, None, kb, PROVENANCE)
+    section = report["biopsies"][0]["fusion"]
+    assert section["result"] == "not detected" and section["status"] == NOT_DETECTED
+    assert section["fusions"] == [] and section["other_evidence"][0]["alkres"] == "below threshold"
+    assert "weakens a negative mutation result" in section["negative_caveat"]
+    html = render_patient_html(report, {})
+    assert "fusion not detected: tumour content may be too low for a confident negative" in html
+    assert "weakens a negative mutation result" in html
+    assert "150 fragments span ALK intron 19; 118 needed to see a fusion at 5%" in html
+    # With a mutation found, the caveat is about the other codons.
+    biopsies = one_biopsy([], fusion_status("F_T1", NOT_DETECTED), [mutation("F_T1", "G1202R")])
+    section = patient_report("F", biopsies, None, kb, PROVENANCE)["biopsies"][0]["fusion"]
+    assert "weakens a negative mutation result at the other codons" in section["negative_caveat"]
+
+
+def test_fusion_not_assessable_gives_the_status_without_the_caveat(kb):
+    biopsies = one_biopsy([], fusion_status("F_T1", NOT_ASSESSABLE))
+    report = patient_report("F", biopsies, None, kb, PROVENANCE)
+    section = report["biopsies"][0]["fusion"]
+    assert section["result"] == "not assessable" and section["negative_caveat"] == ""
+    html = render_patient_html(report, {})
+    assert NOT_ASSESSABLE in html and "weakens a negative" not in html
+
+
+def test_isoform_and_naming_sources_are_those_of_the_naming_table():
+    table = (DEFAULT_RESOURCES_DIR / "eml4_alk_variants.tsv").read_text()
+    assert "doi 10.1016/j.jtho.2021.11.010" in ISOFORM_NOTES["v3a/b"]["source"]
+    assert "Nagasaka & Ou, J Thorac Oncol 2021 (doi 10.1016/j.jtho.2021.11.010)" in table
+    assert "10.1016/j.lungcan.2021.06.012" in table and "Clin Cancer Res 2008;14(20):6618" in table
+
+
+def test_cohort_html_shows_the_variant_table_with_its_source(kb):
+    biopsies = fusion_cohort()
+    html = render_cohort_html(
+        [], patient_rows(biopsies, {}, kb), line_matrix(biopsies), PROVENANCE,
+        fusion_variant_rows(biopsies),
+    )  # fmt: skip
+    assert 'id="fusion-variants"' in html
+    assert "Association reported by Lin et al., J Clin Oncol 2018" in html
+    assert "Source: Lin JJ et al., J Clin Oncol 2018;36(12) (abstract)" in html
+    assert "<td>v3a/b</td>" in html and "1/3 (33%)" in html
+
+
+def test_multiqc_tables_carry_the_fusion(tmp_path):
+    biopsies = fusion_cohort()
+    write_resistance_table(resistance_rows(biopsies), tmp_path / "resistance_mqc.tsv")
+    write_fusion_variant_table(fusion_variant_rows(biopsies), tmp_path / "fusion_mqc.tsv")
+    resistance = (tmp_path / "resistance_mqc.tsv").read_text()
+    assert "title: Fusion" in resistance and "EML4-ALK E6;A20 (v3a/b)" in resistance
+    text = (tmp_path / "fusion_mqc.tsv").read_text()
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    assert [line.split("\t")[0] for line in lines[1:]] == [
+        "v1", "v2", "v3a/b", "other", "not detected", "not assessable"
+    ]  # fmt: skip
+    assert "id: alkres_fusion_variants" in (tmp_path / "fusion_mqc.tsv").read_text()

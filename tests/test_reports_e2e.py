@@ -68,7 +68,7 @@ def test_every_report_value_is_a_row_of_the_tables(reports, tables):
         for biopsy in report["biopsies"]:
             sample_id = biopsy["sample_id"]
             shown = biopsy["alk_alterations"] + biopsy["bypass_alterations"]
-            shown += biopsy["other_variants"]
+            shown += biopsy["other_variants"] + biopsy["fusion"]["alterations"]
             assert len(shown) == len(alteration_rows[sample_id]), sample_id
             for item in shown:
                 matches = [
@@ -90,6 +90,27 @@ def test_every_report_value_is_a_row_of_the_tables(reports, tables):
             assert biopsy["qc"]["verdict"] == tables["qc"][sample_id]["verdict"]
 
 
+def test_fusion_sections_are_the_fusion_tables(reports, pipeline_run):
+    """Each biopsy's fusion section: status.json's status and the detected rows of fusions.tsv,
+    value for value."""
+    for report in reports.values():
+        for biopsy in report["biopsies"]:
+            sample_id, section = biopsy["sample_id"], biopsy["fusion"]
+            rows = read_tsv(pipeline_run / "fusions" / f"{sample_id}.fusions.tsv")
+            status = json.loads((pipeline_run / "fusions" / f"{sample_id}.status.json").read_text())
+            assert section["status"] == status["status"], sample_id
+            assert sorted(f["fusion"] for f in section["fusions"]) == sorted(status["fusions"])
+            detected = {row["fusion"]: row for row in rows if row["alkres"] == "detected"}
+            for shown in section["fusions"]:
+                row = detected[shown["fusion"]]
+                for key in ("exon_pair", "variant", "split_fragments", "discordant_fragments",
+                            "supporting_fragments", "fraction", "agreement"):  # fmt: skip
+                    assert shown[key] == row[key], (sample_id, key)
+                assert shown["alk_breakpoint"] == f"{row['alk_chrom']}:{row['alk_pos']}"
+            if status["status"].startswith("fusion not detected"):
+                assert "weakens a negative mutation result" in section["negative_caveat"]
+
+
 def test_reports_show_the_simulated_truth(reports, truth):
     min_copy_number = yaml.safe_load((REPO / "config.yaml").read_text())["copy_number"][
         "amplification"
@@ -100,7 +121,12 @@ def test_reports_show_the_simulated_truth(reports, truth):
             continue
         biopsy = biopsies[row["sample_id"]]
         names = [a["alteration"] for a in biopsy["alk_alterations"]]
-        if row["type"] in SMALL_VARIANT_TYPES:
+        if row["type"] == "fusion":
+            # The driver: shown in the fusion section, unless too few fragments to see it.
+            labels = [f["fusion"] for f in biopsy["fusion"]["fusions"]]
+            assert row["alteration"] in labels or biopsy["fusion"]["result"] == "not assessable"
+            assert row["alteration"] not in names
+        elif row["type"] in SMALL_VARIANT_TYPES:
             assert row["alteration"] in names, row["sample_id"]
             shown = next(
                 a for a in biopsy["alk_alterations"] if a["alteration"] == row["alteration"]
@@ -126,6 +152,10 @@ def test_negative_biopsies_say_confident_or_inconclusive(reports, tables, truth)
                 assert "panel QC failed" in result["text"]
                 assert "cannot be ruled out" in result["text"]
                 assert "wild type" not in " ".join(h["status"] for h in biopsy["hotspots"])
+            elif biopsy["fusion"]["result"] == "not detected":
+                # P04: no fusion where the depth could show one, so no confident negative.
+                assert result["status"] == "inconclusive", biopsy["sample_id"]
+                assert "tumour content may be too low" in result["text"]
             elif biopsy["sample_id"] not in with_truth:
                 assert result["status"] == "negative", biopsy["sample_id"]
                 assert "confident negative" in result["text"]
@@ -148,7 +178,7 @@ def test_methods_name_versions_and_thresholds(reports):
     provenance = reports["P01"]["provenance"]
     assert re.match(r"^\d{4}\.\d{2}\.\d{2}-\d+$", provenance["knowledge_base_version"])
     assert provenance["reference_build"] == "GRCh38"
-    for tool in ("samtools", "bcftools", "freebayes", "mosdepth", "cnvkit"):
+    for tool in ("samtools", "bcftools", "freebayes", "mosdepth", "delly", "cnvkit"):
         assert re.match(r"^\d+\.\d+", provenance["tools"][tool]), tool
     assert provenance["thresholds"]
 
@@ -221,6 +251,10 @@ def test_multiqc_has_the_alk_resistance_section(pipeline_run, samples):
     assert "alkres_resistance" in report and "ALK resistance" in report
     rows = [line.split("\t")[0] for line in table.splitlines() if not line.startswith("#")]
     assert sorted(rows[1:]) == sorted(row["sample_id"] for row in samples)
+    assert "alkres_fusion_variants" in report
+    variants = read_tsv(pipeline_run / "cohort" / "fusion_variants.tsv")
+    patients = {row["patient_id"] for row in samples}
+    assert sum(int(row["patients"]) for row in variants) == len(patients)
 
 
 def test_html_reports_are_self_contained(pipeline_run):

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from alkres.simulate import (
+    Fusion,
     Haplotype,
     Island,
     SampleSpec,
@@ -18,6 +19,9 @@ from alkres.simulate import (
     build_reference,
     cds_edit_to_variant,
     codon_substitution,
+    fusion_fraction,
+    fusion_joined_islands,
+    fusion_pieces,
     island_sequences_for_sample,
     merge_targets_into_islands,
     read_fastq,
@@ -106,6 +110,151 @@ def test_haplotype_shares_split_the_depth():
 def test_amplification_multiplier():
     assert amplification_multiplier(10, 0.6) == pytest.approx(3.4)
     assert amplification_multiplier(2, 0.3) == pytest.approx(1.0)
+
+
+# A toy contig: an "ALK" island around a = 500 and a "partner" island around e = 3000, both
+# inside sequence-only stretches, so that the far side of either junction has bases.
+TOY_A, TOY_E, TOY_FLANK = 500, 3000, 100
+TOY_ISLANDS = [Island("chr2", 301, 800, ()), Island("chr2", 2801, 3300, ())]
+TOY_REFERENCE = build_reference(TOY_ISLANDS, [], 4000, seed=5, sequence_only=[(201, 3900)])
+
+
+def inverted(reference, a, e):
+    """The derived chromosome of an inversion of a+1..e, built by hand."""
+    text = reference.decode()
+    return text[:a] + reverse_complement(text[a:e]) + text[e:]
+
+
+def test_fusion_pieces_are_the_inverted_chromosome():
+    derived = inverted(TOY_REFERENCE, TOY_A, TOY_E)
+    fusion = Fusion("chr2", TOY_A, TOY_E, purity=0.5)
+    alk, partner = TOY_ISLANDS
+    pieces = {name: seq for name, seq, _ in fusion_pieces(alk, fusion, TOY_REFERENCE, TOY_FLANK)}
+    assert pieces[alk.name] == TOY_REFERENCE[alk.start - 1 : alk.end].decode()
+    # partner-ALK junction: ALK up to a, then the partner read backwards from e
+    assert pieces[f"{alk.name}_fusion"] == derived[alk.start - 1 : TOY_A + TOY_FLANK]
+    # ALK-partner junction, on the other strand of the derived chromosome
+    beyond = alk.end - TOY_A
+    assert pieces[f"{alk.name}_reciprocal"] == reverse_complement(
+        derived[TOY_E - beyond : TOY_E + TOY_FLANK]
+    )
+    pieces = {
+        name: seq for name, seq, _ in fusion_pieces(partner, fusion, TOY_REFERENCE, TOY_FLANK)
+    }
+    kept = TOY_E - partner.start + 1
+    assert pieces[f"{partner.name}_fusion"] == reverse_complement(
+        derived[TOY_A - TOY_FLANK : TOY_A + kept]
+    )
+    assert pieces[f"{partner.name}_reciprocal"] == derived[TOY_E - TOY_FLANK : partner.end]
+
+
+def test_pieces_carry_the_partner_island_whole_when_both_breakpoints_are_captured():
+    # e inside a simulated island: its junction fragments come from one piece, not two
+    derived = inverted(TOY_REFERENCE, TOY_A, TOY_E)
+    alk, partner = TOY_ISLANDS
+    fusion = Fusion("chr2", TOY_A, TOY_E, purity=0.8, fused_copies=3)
+    pieces = {
+        name: seq
+        for name, seq, _ in fusion_pieces(alk, fusion, TOY_REFERENCE, TOY_FLANK, TOY_ISLANDS)
+    }
+    kept = TOY_E - partner.start + 1
+    assert pieces[f"{alk.name}_fusion"] == derived[alk.start - 1 : TOY_A + kept]
+    assert pieces[f"{alk.name}_reciprocal"] == reverse_complement(
+        derived[TOY_E - (alk.end - TOY_A) : partner.end]
+    )
+    assert fusion_joined_islands(alk, fusion, TOY_ISLANDS, TOY_FLANK) == [partner]
+    spec = SampleSpec("S", 400, fusions=[fusion])
+    groups = island_sequences_for_sample(spec, TOY_ISLANDS, TOY_REFERENCE)
+    names = {fold: sorted(name for name, _ in seqs) for fold, seqs in groups.items()}
+    # unchanged 0.2 * 2 + 0.8 = 1.2 copies, fused 0.8 * 3 = 2.4, reciprocal 0.8
+    assert names == {
+        240.0: sorted([alk.name, partner.name]),
+        480.0: [f"{alk.name}_fusion"],
+        160.0: [f"{alk.name}_reciprocal"],
+    }
+
+
+def test_pieces_carry_islands_within_the_flank_of_the_far_breakpoint():
+    alk = TOY_ISLANDS[0]
+    below, above = Island("chr2", 2701, 2950, ()), Island("chr2", 3051, 3200, ())
+    derived = inverted(TOY_REFERENCE, TOY_A, TOY_E)
+    fusion = Fusion("chr2", TOY_A, TOY_E, purity=0.5)
+    islands = [alk, below, above]
+    pieces = {
+        name: seq for name, seq, _ in fusion_pieces(alk, fusion, TOY_REFERENCE, TOY_FLANK, islands)
+    }
+    assert pieces[f"{alk.name}_fusion"] == derived[alk.start - 1 : TOY_A + TOY_E - below.start + 1]
+    assert pieces[f"{alk.name}_reciprocal"] == reverse_complement(
+        derived[TOY_E - (alk.end - TOY_A) : above.end]
+    )
+    assert fusion_joined_islands(alk, fusion, islands, TOY_FLANK) == [below, above]
+    # Without the reciprocal junction, the island beyond e is left as it is.
+    unbalanced = Fusion("chr2", TOY_A, TOY_E, purity=0.5, reciprocal=False)
+    assert fusion_joined_islands(alk, unbalanced, islands, TOY_FLANK) == [below]
+
+
+def test_unbalanced_fusion_has_no_reciprocal_piece():
+    fusion = Fusion("chr2", TOY_A, TOY_E, purity=0.5, reciprocal=False)
+    names = [name for name, _, _ in fusion_pieces(TOY_ISLANDS[0], fusion, TOY_REFERENCE)]
+    assert names == [TOY_ISLANDS[0].name, f"{TOY_ISLANDS[0].name}_fusion"]
+
+
+def test_fusion_copies_set_the_fold_and_gains_skip_the_fusion_island():
+    # CN 10 at purity 0.6: 9 fused copies; the gain covers the fusion island and is ignored there.
+    fusion = Fusion("chr2", TOY_A, TOY_E, purity=0.6, fused_copies=9, reciprocal=True)
+    other = Island("chr2", 1001, 1300, ())
+    spec = SampleSpec("S", 400, gains=[("chr2", 1, 1400, 3.4)], fusions=[fusion])
+    groups = island_sequences_for_sample(spec, [TOY_ISLANDS[0], other], TOY_REFERENCE)
+    names = {fold: [name for name, _ in seqs] for fold, seqs in groups.items()}
+    island = TOY_ISLANDS[0].name
+    assert names == {
+        280.0: [island],  # (0.4 * 2 + 0.6) copies: normal cells and the other allele
+        1080.0: [f"{island}_fusion"],  # 0.6 * 9 copies
+        120.0: [f"{island}_reciprocal"],  # 0.6 * 1 copy
+        1360.0: [other.name],  # the gain, as before
+    }
+    # Left of a: the amplified depth; right of a: two copies.
+    left, right = (280 + 1080) / spec.fold_coverage, (280 + 120) / spec.fold_coverage
+    assert left == pytest.approx(amplification_multiplier(10, 0.6))
+    assert right == pytest.approx(1.0)
+
+
+def test_fusion_fraction_at_the_alk_breakpoint():
+    assert fusion_fraction(Fusion("chr2", 1, 2, purity=0.5)) == pytest.approx(0.25)
+    assert fusion_fraction(Fusion("chr2", 1, 2, purity=1.0)) == pytest.approx(0.5)
+    assert fusion_fraction(Fusion("chr2", 1, 2, purity=0.6, fused_copies=9)) == pytest.approx(
+        5.4 / 6.8
+    )
+    assert fusion_fraction(Fusion("chr2", 1, 2, purity=0.0)) == 0.0
+
+
+def test_small_variants_inside_a_fusion_island_are_refused():
+    base = chr(TOY_REFERENCE[399])
+    variant = Variant("chr2", 400, base, "A" if base != "A" else "C")
+    spec = SampleSpec(
+        "S", 100, [Haplotype((variant,), 0.2)], fusions=[Fusion("chr2", TOY_A, TOY_E, 0.5)]
+    )
+    with pytest.raises(ValueError, match="small variants inside the fusion island"):
+        island_sequences_for_sample(spec, TOY_ISLANDS, TOY_REFERENCE)
+
+
+def test_fusion_without_bases_on_the_far_side_is_refused():
+    reference = build_reference(TOY_ISLANDS[:1], [], 4000, seed=5)
+    with pytest.raises(ValueError, match="no bases across"):
+        fusion_pieces(TOY_ISLANDS[0], Fusion("chr2", TOY_A, TOY_E, 0.5), reference)
+
+
+def test_sequence_only_regions_get_bases_but_no_reads():
+    island = Island("chr2", 1001, 1300, ())
+    plain = build_reference([island], [], 5000, seed=9)
+    reference = build_reference([island], [], 5000, seed=9, sequence_only=[(2001, 3000)])
+    assert set(reference[2000:3000].decode()) <= set("ACGT")
+    assert reference[1300:2000] == b"N" * 700 and reference[3000:] == b"N" * 2000
+    assert reference[1000:1300] == plain[1000:1300]  # the island keeps its bases
+    groups = island_sequences_for_sample(SampleSpec("S", 100), [island], reference)
+    simulated = "".join(seq for seqs in groups.values() for _, seq in seqs)
+    region = reference[2000:3000].decode()
+    assert not any(region[i : i + 30] in simulated for i in range(0, len(region) - 30, 10))
 
 
 def test_quality_binning():

@@ -23,6 +23,7 @@ TOOLS = {
     # Debian's mosdepth loads libhts.so at run time, which only libhts-dev links.
     "mosdepth": ["mosdepth", "libhts-dev"],
     "freebayes": ["freebayes"],
+    "delly": ["delly"],
     "bwa": ["bwa"],
     "art_illumina": ["art-nextgen-simulation-tools"],
 }

@@ -57,7 +57,8 @@ rule cohort_tables:
         alterations=expand(
             rules.annotate_sample.output.alterations, sample=TUMORS.index
         )
-        + expand(rules.cnv_genes.output.alterations, sample=TUMORS.index),
+        + expand(rules.cnv_genes.output.alterations, sample=TUMORS.index)
+        + expand(rules.fusion_calls.output.alterations, sample=TUMORS.index),
         hotspots=expand(rules.hotspot_calls.output.hotspots, sample=TUMORS.index),
         genes=expand(rules.cnv_genes.output.genes, sample=TUMORS.index),
     output:

@@ -56,6 +56,19 @@ for caller in CALLERS:
             f"config calling.callers: no rule file workflow/rules/callers/{caller}.smk. "
             "Fix: use bcftools and/or freebayes, or add that rule file (rule call_<name>)."
         )
+FUSION_CALLERS = config["fusions"]["callers"]
+for caller in FUSION_CALLERS:
+    if not (
+        Path(workflow.basedir)
+        / "workflow"
+        / "rules"
+        / "fusion_callers"
+        / f"{caller}.smk"
+    ).exists():
+        raise WorkflowError(
+            f"config fusions.callers: no rule file workflow/rules/fusion_callers/{caller}.smk. "
+            "Fix: use delly, [] for none, or add that rule file (rule call_<name>)."
+        )
 PATIENTS = sorted(TUMORS["patient_id"].unique())
 # Plain-dict copies of the sheet for the input functions and params: they run once per job,
 # and a pandas .loc lookup costs tens of microseconds, which adds up over thousands of samples.
@@ -163,6 +176,7 @@ def all_outputs():
         f"{OUTDIR}/cohort/copy_number.tsv",
         f"{OUTDIR}/cohort/patients.tsv",
         f"{OUTDIR}/cohort/summary.tsv",
+        f"{OUTDIR}/cohort/fusion_variants.tsv",
         f"{OUTDIR}/cohort/report.html",
         *expand(f"{OUTDIR}/patients/{{patient}}/report.html", patient=PATIENTS),
         *expand(f"{OUTDIR}/patients/{{patient}}/report.json", patient=PATIENTS),
@@ -177,6 +191,14 @@ def cnvkit_corrections():
 def get_caller_vcfs(wildcards):
     """One normalised VCF per configured caller for the sample."""
     return [f"{OUTDIR}/calls/{caller}/{wildcards.sample}.vcf.gz" for caller in CALLERS]
+
+
+def get_fusion_caller_vcfs(wildcards):
+    """One VCF per configured structural-variant caller for the sample."""
+    return [
+        f"{OUTDIR}/fusions/{caller}/{wildcards.sample}.vcf.gz"
+        for caller in FUSION_CALLERS
+    ]
 
 
 def get_normal_caller_vcfs(wildcards):

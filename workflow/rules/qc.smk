@@ -100,6 +100,9 @@ rule qc_sample:
 rule qc_summary:
     input:
         metrics=expand(f"{OUTDIR}/qc/samples/{{sample}}.qc.tsv", sample=SAMPLES.index),
+        fusion_status=expand(
+            f"{OUTDIR}/fusions/{{sample}}.status.json", sample=SAMPLES.index
+        ),
     output:
         summary=report(
             f"{OUTDIR}/qc/qc_summary.tsv",
@@ -133,7 +136,11 @@ rule multiqc:
         region_dist=expand(rules.mosdepth.output.region_dist, sample=SAMPLES.index),
         samtools_stats=expand(rules.samtools_stats.output.stats, sample=SAMPLES.index),
         alkres_table=rules.qc_summary.output.multiqc_table,
-        resistance_table=f"{OUTDIR}/qc/multiqc_custom/alkres_resistance_mqc.tsv",
+        # Both cohort_report tables: "ALK resistance" and "ALK fusion variant".
+        resistance_table=[
+            f"{OUTDIR}/qc/multiqc_custom/alkres_resistance_mqc.tsv",
+            f"{OUTDIR}/qc/multiqc_custom/alkres_fusion_variants_mqc.tsv",
+        ],
         config=f"{workflow.basedir}/workflow/report/multiqc_config.yaml",
     output:
         report=report(

@@ -1,5 +1,6 @@
 # What clinicians and studies read: one report per patient (JSON + self-contained HTML) and
-# the cohort outputs (patients.tsv, summary.tsv, report.html, MultiQC "ALK resistance" table).
+# the cohort outputs (patients.tsv, summary.tsv, fusion_variants.tsv, report.html, MultiQC
+# "ALK resistance" and "ALK fusion variant" tables).
 
 
 rule software_versions:
@@ -25,6 +26,11 @@ rule patient_report:
         amplifications=get_patient_files(f"{OUTDIR}/cnv/{{sample}}.amplifications.tsv"),
         hotspots=get_patient_files(f"{OUTDIR}/hotspots/{{sample}}.hotspots.tsv"),
         copy_number=get_patient_files(f"{OUTDIR}/cnv/{{sample}}.genes.tsv"),
+        fusions=get_patient_files(f"{OUTDIR}/fusions/{{sample}}.fusions.tsv"),
+        fusion_status=get_patient_files(f"{OUTDIR}/fusions/{{sample}}.status.json"),
+        fusion_alterations=get_patient_files(
+            f"{OUTDIR}/fusions/{{sample}}.alterations.tsv"
+        ),
         qc=get_patient_files(f"{OUTDIR}/qc/samples/{{sample}}.qc.tsv"),
         per_base=get_patient_files(f"{OUTDIR}/qc/mosdepth/{{sample}}.per-base.bed.gz"),
         per_base_index=get_patient_files(
@@ -67,6 +73,8 @@ rule cohort_report:
         alterations=rules.cohort_tables.output.alterations,
         hotspots=rules.cohort_tables.output.hotspots,
         copy_number=rules.cohort_tables.output.copy_number,
+        fusions=expand(rules.fusion_calls.output.fusions, sample=TUMORS.index),
+        fusion_status=expand(rules.fusion_calls.output.status, sample=TUMORS.index),
         qc=rules.qc_summary.output.summary,
         versions=rules.software_versions.output.versions,
     output:
@@ -80,12 +88,18 @@ rule cohort_report:
             caption="../report/summary.rst",
             category="Cohort",
         ),
+        fusion_variants=report(
+            f"{OUTDIR}/cohort/fusion_variants.tsv",
+            caption="../report/fusion_variants.rst",
+            category="Cohort",
+        ),
         html=report(
             f"{OUTDIR}/cohort/report.html",
             caption="../report/cohort_report.rst",
             category="Cohort",
         ),
         multiqc_table=f"{OUTDIR}/qc/multiqc_custom/alkres_resistance_mqc.tsv",
+        multiqc_fusion_table=f"{OUTDIR}/qc/multiqc_custom/alkres_fusion_variants_mqc.tsv",
     log:
         f"{OUTDIR}/logs/cohort_report.log",
     benchmark:

@@ -3,12 +3,14 @@
 import json
 import sys
 
-from alkres.cohort import build_biopsies, follow_up
+import pandas as pd
+
+from alkres.cohort import build_biopsies, follow_up, read_fusion_statuses
 from alkres.io import atomic_output
 from alkres.knowledge import load_knowledge_base
 from alkres.plots import codon_depth_profile, vaf_across_biopsies
 from alkres.provenance import provenance, read_versions
-from alkres.qc import base_depths
+from alkres.qc import add_fusion_status, base_depths
 from alkres.report import (
     codon_number,
     image_data_uri,
@@ -24,13 +26,26 @@ KINASE_EXONS = range(20, 30)  # ALK exons 20-29: the part a fusion keeps, kinase
 
 patient_id = snakemake.wildcards.patient
 samples = snakemake.params.samples  # this patient's tumour rows of the sample sheet
-qc = {row["sample_id"]: row for row in read_rows(snakemake.input.qc)}
+fusion_statuses = read_fusion_statuses(snakemake.input.fusion_status)
+# The fusion flags raise the QC verdict as in qc_summary.tsv, so both reports agree.
+qc_table = add_fusion_status(
+    pd.DataFrame(read_rows(snakemake.input.qc)), list(fusion_statuses.values())
+)
+qc = {row["sample_id"]: row for row in qc_table.to_dict(orient="records")}
 biopsies = build_biopsies(
     samples,
     qc,
-    read_rows([*snakemake.input.alterations, *snakemake.input.amplifications]),
+    read_rows(
+        [
+            *snakemake.input.alterations,
+            *snakemake.input.amplifications,
+            *snakemake.input.fusion_alterations,
+        ]
+    ),
     read_rows(snakemake.input.hotspots),
     read_rows(snakemake.input.copy_number),
+    read_rows(snakemake.input.fusions),
+    fusion_statuses,
 )
 knowledge = load_knowledge_base()
 follow = follow_up(biopsies, snakemake.params.clinical, knowledge)

@@ -1,11 +1,13 @@
 """Cohort QC table and its MultiQC custom-content copy (Snakemake script)."""
 
+import json
 import sys
 
 import pandas as pd
 
 from alkres.io import atomic_output
 from alkres.multiqc import write_custom_table
+from alkres.qc import add_fusion_status
 
 sys.stderr = open(snakemake.log[0], "w")
 
@@ -26,6 +28,9 @@ if snakemake.params.copy_number_reference.startswith("flat"):
         )
     )
     summary.loc[tumours & (summary["verdict"] == "pass"), "verdict"] = "warn"
+summary = add_fusion_status(
+    summary, [json.loads(open(path).read()) for path in snakemake.input.fusion_status]
+)
 with atomic_output(snakemake.output.summary) as path:
     summary.to_csv(path, sep="\t", index=False, float_format="%.4g")
 with atomic_output(snakemake.output.multiqc_table) as path:

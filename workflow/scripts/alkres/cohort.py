@@ -3,12 +3,14 @@ interpretation of a biopsy's ALK mutations against each TKI, one row per patient
 cohort summary (the seed study's figures).
 
 Everything here is computed from alterations.tsv, hotspots.tsv, copy_number.tsv, the QC
-summary and the two sheets, so every number can be traced back to a row of those tables.
+summary, the fusion stage's tables and the two sheets, so every number can be traced back to a
+row of those tables.
 Definitions of the summary metrics are in the README ("Cohort summary").
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +28,16 @@ PREDICTED_ACTIVE = "sensitive"
 PATIENT_COLUMNS = [
     "patient_id", "n_biopsies", "biopsies", "tki_lines", "mechanisms", "status",
     "latest_biopsy", "latest_alk_mutations", "progressed_on", "next_tki", "best_response",
-    "next_tki_activity", "next_tki_predicted_active",
+    "next_tki_activity", "next_tki_predicted_active", "fusion_variant",
+]  # fmt: skip
+FUSION_DETECTED = "detected"
+FUSION_NOT_DETECTED = "not detected"
+FUSION_NOT_ASSESSABLE = "not assessable"
+# Rows of the variant x mutation table (the grouping of Lin et al., J Clin Oncol 2018).
+FUSION_VARIANT_GROUPS = ("v1", "v2", "v3a/b", "other", FUSION_NOT_DETECTED, FUSION_NOT_ASSESSABLE)
+FUSION_VARIANT_COLUMNS = [
+    "fusion_variant", "patients", "post_tki_biopsies", "biopsies_with_alk_mutation",
+    "biopsies_with_g1202r", "alk_mutations_seen",
 ]  # fmt: skip
 
 
@@ -48,6 +59,9 @@ class Biopsy:
     other_variants: list[dict] = field(default_factory=list)  # VUS, synonymous, polymorphisms
     hotspots: list[dict] = field(default_factory=list)
     copy_number: list[dict] = field(default_factory=list)
+    fusions: list[dict] = field(default_factory=list)  # rows of fusions/{sample}.fusions.tsv
+    fusion_status: dict = field(default_factory=dict)  # fusions/{sample}.status.json
+    drivers: list[dict] = field(default_factory=list)  # the fusion's alterations-table rows
     status: str = ""
     reasons: list[str] = field(default_factory=list)
 
@@ -69,7 +83,31 @@ class Biopsy:
 
     @property
     def has_mechanism(self) -> bool:
+        # The fusion is the disease's driver, never a resistance mechanism.
         return bool(self.mutations or self.amplifications or self.bypass)
+
+    @property
+    def detected_fusions(self) -> list[dict]:
+        """Fusions alkres called, best supported first."""
+        rows = [row for row in self.fusions if row.get("alkres") == FUSION_DETECTED]
+        return sorted(rows, key=lambda row: -int(row.get("supporting_fragments") or 0))
+
+    @property
+    def fusion_result(self) -> str:
+        """detected / not detected (depth enough to see one) / not assessable."""
+        status = self.fusion_status.get("status", "")
+        if self.detected_fusions or status == FUSION_DETECTED:
+            return FUSION_DETECTED
+        if status.startswith("fusion not detected"):
+            return FUSION_NOT_DETECTED
+        return FUSION_NOT_ASSESSABLE
+
+    @property
+    def fusion_text(self) -> str:
+        """The fusion label(s), else the result."""
+        labels = [row["fusion"] for row in self.detected_fusions]
+        labels = labels or list(self.fusion_status.get("fusions", []))
+        return "; ".join(dict.fromkeys(labels)) or self.fusion_result
 
 
 def split_tkis(text: str) -> list[str]:
@@ -80,8 +118,12 @@ def is_alk_mutation(row: Mapping) -> bool:
     return (
         row.get("gene") == "ALK"
         and row.get("classification") == "resistance"
-        and row.get("type") != "amplification"
+        and row.get("type") not in ("amplification", "fusion")
     )
+
+
+def is_alk_fusion(row: Mapping) -> bool:
+    return row.get("gene") == "ALK" and row.get("type") == "fusion"
 
 
 def is_alk_amplification(row: Mapping) -> bool:
@@ -92,8 +134,9 @@ def assess_biopsy(biopsy: Biopsy) -> Biopsy:
     """Set status: a mechanism, a confident negative, or inconclusive with the reasons.
 
     A negative is confident only when QC did not fail, every catalogued codon is wild type at
-    the required power and ALK copy number could be estimated: anything less cannot rule a
-    mechanism out, so the biopsy is inconclusive and the reasons say what is missing.
+    the required power, ALK copy number could be estimated and the fusion did not go unseen
+    where the depth could show it: anything less cannot rule a mechanism out, so the biopsy is
+    inconclusive and the reasons say what is missing.
     """
     reasons = []
     if biopsy.qc_verdict == "fail":
@@ -110,6 +153,13 @@ def assess_biopsy(biopsy: Biopsy) -> Biopsy:
     alk_copy_number = [row for row in biopsy.copy_number if row["gene"] == "ALK"]
     if not alk_copy_number or all(row["status"] == "not_assessable" for row in alk_copy_number):
         reasons.append("ALK copy number not assessable")
+    # Every ALK-rearranged tumour carries its fusion: none seen where the depth could show one
+    # means little tumour DNA, so wild-type codons and a normal copy number prove little.
+    if biopsy.fusion_result == FUSION_NOT_DETECTED:
+        reasons.append(
+            "no ALK fusion seen although the depth over ALK intron 19 could show one:"
+            " tumour content may be too low for a confident negative"
+        )
     biopsy.reasons = reasons
     if biopsy.has_mechanism:
         biopsy.status = MECHANISM
@@ -205,9 +255,13 @@ def build_biopsies(
     alterations: Iterable[Mapping],
     hotspots: Iterable[Mapping],
     copy_number: Iterable[Mapping],
+    fusions: Iterable[Mapping] = (),
+    fusion_statuses: Mapping[str, Mapping] | None = None,
 ) -> list[Biopsy]:
-    """Tumour biopsies in patient, then date order, each with its rows of the cohort tables."""
+    """Tumour biopsies in patient, then date order, each with its rows of the cohort tables,
+    its fusion rows and fusion status (status.json by sample)."""
     alterations, hotspots, copy_number = list(alterations), list(hotspots), list(copy_number)
+    fusions, fusion_statuses = list(fusions), fusion_statuses or {}
     biopsies = []
     for sample in samples:
         if sample.get("sample_type", "tumor") != "tumor":
@@ -229,6 +283,8 @@ def build_biopsies(
                 continue
             if is_alk_mutation(row):
                 biopsy.mutations.append(dict(row))
+            elif is_alk_fusion(row):
+                biopsy.drivers.append(dict(row))
             elif is_alk_amplification(row):
                 biopsy.amplifications.append(dict(row))
             elif row.get("classification") == "bypass":
@@ -237,8 +293,20 @@ def build_biopsies(
                 biopsy.other_variants.append(dict(row))
         biopsy.hotspots = [dict(r) for r in hotspots if r["sample_id"] == sample_id]
         biopsy.copy_number = [dict(r) for r in copy_number if r["sample_id"] == sample_id]
+        biopsy.fusions = [dict(r) for r in fusions if r["sample_id"] == sample_id]
+        biopsy.fusion_status = dict(fusion_statuses.get(sample_id, {}))
         biopsies.append(assess_biopsy(biopsy))
     return sorted(biopsies, key=lambda b: (b.patient_id, b.collection_date, b.sample_id))
+
+
+def read_fusion_statuses(paths: Iterable[str]) -> dict[str, dict]:
+    """The fusion stage's status.json files by sample."""
+    statuses = {}
+    for path in paths:
+        with open(path) as handle:
+            status = json.load(handle)
+        statuses[status["sample_id"]] = status
+    return statuses
 
 
 def by_patient(biopsies: Iterable[Biopsy]) -> dict[str, list[Biopsy]]:
@@ -261,6 +329,20 @@ def mechanism_labels(biopsy: Biopsy) -> list[str]:
 def latest_mutation_biopsy(biopsies: Sequence[Biopsy]) -> Biopsy | None:
     carrying = [biopsy for biopsy in biopsies if biopsy.mutations]
     return carrying[-1] if carrying else None
+
+
+def patient_fusion(biopsies: Sequence[Biopsy]) -> tuple[str, str]:
+    """The patient's fusion (label, variant group): the fusion any biopsy shows, else not
+    detected when a biopsy could have shown one, else not assessable. The group is that of
+    the earliest biopsy's best-supported fusion."""
+    detected = [b.detected_fusions[0] for b in biopsies if b.detected_fusions]
+    if detected:
+        labels = dict.fromkeys(row["fusion"] for b in biopsies for row in b.detected_fusions)
+        variant = detected[0].get("variant", "")
+        return "; ".join(labels), variant if variant in FUSION_VARIANT_GROUPS[:3] else "other"
+    if any(b.fusion_result == FUSION_NOT_DETECTED for b in biopsies):
+        return FUSION_NOT_DETECTED, FUSION_NOT_DETECTED
+    return FUSION_NOT_ASSESSABLE, FUSION_NOT_ASSESSABLE
 
 
 def patient_status(biopsies: Sequence[Biopsy]) -> str:
@@ -350,6 +432,7 @@ def patient_rows(
                     if follow.predicted_active
                     else "no"
                 ),  # fmt: skip
+                "fusion_variant": patient_fusion(patient_biopsies)[0],
             }
         )
     return rows
@@ -466,9 +549,45 @@ def resistance_rows(biopsies: Iterable[Biopsy]) -> list[dict]:
                 "wild_type_codons": statuses.count("wild_type"),
                 "not_assessable_codons": statuses.count("not_assessable"),
                 "alk_copy_number": f"{max(alk_numbers):.1f}" if alk_numbers else "n/a",
+                "fusion": biopsy.fusion_text,
                 "why_inconclusive": "; ".join(biopsy.reasons)
                 if biopsy.status == INCONCLUSIVE
                 else "",
+            }
+        )
+    return rows
+
+
+def fusion_variant_rows(biopsies: Iterable[Biopsy]) -> list[dict]:
+    """Fusion variant x ALK resistance mutations, as Lin et al. (J Clin Oncol 2018) compared
+    them: per variant group of the patient, its post-TKI biopsies with any ALK resistance
+    mutation and with G1202R. The fusion is truncal, so every biopsy of a patient counts
+    under the patient's variant, also one where the fusion itself was not assessable."""
+    groups: dict[str, list[list[Biopsy]]] = {group: [] for group in FUSION_VARIANT_GROUPS}
+    for patient_biopsies in by_patient(biopsies).values():
+        groups[patient_fusion(patient_biopsies)[1]].append(patient_biopsies)
+    rows = []
+    for group, patients in groups.items():
+        post_tki = [b for bs in patients for b in bs if b.n_prior_tkis >= 1]
+        seen: dict[str, int] = {}
+        for biopsy in post_tki:
+            for unit in mutation_units(biopsy.mutations):
+                name = "+".join(unit) + (" (cis)" if len(unit) > 1 else "")
+                seen[name] = seen.get(name, 0) + 1
+        rows.append(
+            {
+                "fusion_variant": group,
+                "patients": len(patients),
+                "post_tki_biopsies": len(post_tki),
+                "biopsies_with_alk_mutation": rate(
+                    sum(bool(b.mutations) for b in post_tki), len(post_tki)
+                ),
+                "biopsies_with_g1202r": rate(
+                    sum("G1202R" in b.mutation_names for b in post_tki), len(post_tki)
+                ),
+                "alk_mutations_seen": "; ".join(
+                    f"{name} ({count})" for name, count in sorted(seen.items())
+                ),
             }
         )
     return rows

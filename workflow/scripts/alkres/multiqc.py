@@ -54,6 +54,14 @@ def custom_table_headers(depth_thresholds: Sequence[int]) -> dict[str, dict]:
                 "min": 0,
                 "format": "{:.1%}",
             },
+            "fusions": {
+                "title": "ALK fusion",
+                "description": "Fusions alkres detected around ALK intron 19 (partner, exon pair, variant)",
+            },
+            "fusion_status": {
+                "title": "Fusion status",
+                "description": "detected / not detected (depth enough to see one) / not assessable",
+            },
             "reasons": {"title": "Reasons", "description": "Verdict rules that were broken"},
             "low_depth_codons": {
                 "title": "Low-depth codons",
@@ -98,6 +106,7 @@ def write_custom_table(
 RESISTANCE_HEADERS = {
     "patient_id": {"title": "Patient"},
     "prior_tkis": {"title": "Prior TKIs", "description": "ALK TKIs before the biopsy, in order"},
+    "fusion": {"title": "Fusion", "description": "ALK fusion (partner-ALK, exon pair, variant), or not detected / not assessable; the driver, not a mechanism"},
     "result": {
         "title": "Result",
         "description": "resistance mechanism / negative (confident) / inconclusive",
@@ -112,23 +121,72 @@ RESISTANCE_HEADERS = {
 }  # fmt: skip
 
 
+def write_section_table(
+    rows: Sequence[dict],
+    path: str | Path,
+    headers: dict,
+    index: str,
+    section: dict,
+    pconfig: dict | None = None,
+) -> None:
+    """One alkres table section (``id``, ``section_name``, ``description``, ``title``, and
+    ``col1_header`` in ``section``) as MultiQC custom content."""
+    meta = {
+        "id": section["id"],
+        "section_name": section["section_name"],
+        "description": section["description"],
+        "plot_type": "table",
+        "pconfig": {
+            "id": f"{section['id']}_table",
+            "title": section["title"],
+            "namespace": "alkres",
+            "col1_header": section["col1_header"],
+            **(pconfig or {}),
+        },
+        "headers": headers,
+    }
+    table = pd.DataFrame(rows, columns=[index, *headers]).set_index(index)
+    write_table_with_header(table, meta, path)
+
+
 def write_resistance_table(rows: Sequence[dict], path: str | Path) -> None:
     """The "ALK resistance" section: one row per tumour biopsy."""
-    meta = {
+    section = {
         "id": "alkres_resistance",
         "section_name": "ALK resistance",
         "description": (
             "Per-biopsy resistance mechanisms and hotspot status; details in "
             "cohort/alterations.tsv, cohort/hotspots.tsv and the patient reports."
         ),
-        "plot_type": "table",
-        "pconfig": {
-            "id": "alkres_resistance_table",
-            "title": "alkres: ALK resistance",
-            "namespace": "alkres",
-            "col1_header": "Sample",
-        },
-        "headers": RESISTANCE_HEADERS,
+        "title": "alkres: ALK resistance",
+        "col1_header": "Sample",
     }
-    table = pd.DataFrame(rows, columns=["sample_id", *RESISTANCE_HEADERS]).set_index("sample_id")
-    write_table_with_header(table, meta, path)
+    write_section_table(rows, path, RESISTANCE_HEADERS, "sample_id", section)
+
+
+FUSION_VARIANT_HEADERS = {
+    "patients": {"title": "Patients", "format": "{:,.0f}"},
+    "post_tki_biopsies": {"title": "Post-TKI biopsies", "description": "Biopsies taken after at least one ALK TKI", "format": "{:,.0f}"},
+    "biopsies_with_alk_mutation": {"title": "ALK mutation", "description": "Post-TKI biopsies with an ALK resistance mutation, n/N (%)"},
+    "biopsies_with_g1202r": {"title": "G1202R", "description": "Post-TKI biopsies with ALK G1202R, n/N (%)"},
+    "alk_mutations_seen": {"title": "Mutations seen", "description": "ALK resistance mutations (biopsies)"},
+}  # fmt: skip
+
+
+def write_fusion_variant_table(rows: Sequence[dict], path: str | Path) -> None:
+    """The "ALK fusion variant" section: one row per variant group."""
+    section = {
+        "id": "alkres_fusion_variants",
+        "section_name": "ALK fusion variant and resistance mutations",
+        "description": (
+            "Post-TKI biopsies with an ALK resistance mutation and with G1202R by the patient's "
+            "EML4-ALK variant, the comparison reported by Lin et al., J Clin Oncol 2018; "
+            "cohort/fusion_variants.tsv holds the same table."
+        ),
+        "title": "alkres: ALK fusion variant",
+        "col1_header": "Fusion variant",
+    }
+    # v1, v2, v3a/b, other, as in the cohort table
+    write_section_table(
+        rows, path, FUSION_VARIANT_HEADERS, "fusion_variant", section, {"sort_rows": False}
+    )

@@ -17,6 +17,7 @@ TOOL_COMMANDS = {
     "bcftools": (["bcftools", "--version"], r"bcftools (\S+)"),
     "freebayes": (["freebayes", "--version"], r"version:\s*v?(\S+)"),
     "mosdepth": (["mosdepth", "--version"], r"mosdepth (\S+)"),
+    "delly": (["delly", "--version"], r"Delly version:\s*v?(\S+)"),
 }
 PYTHON_PACKAGES = ("snakemake", "pysam", "cnvkit", "multiqc", "pandas", "jinja2", "matplotlib")
 NOT_FOUND = "not found"

@@ -11,6 +11,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import pandas as pd
 import pysam
 
 VERDICT_ORDER = ("pass", "warn", "fail")
@@ -210,3 +211,33 @@ def format_number(value: float) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.3g}" if abs(value) < 1 else f"{value:.1f}"
+
+
+def add_fusion_status(summary: pd.DataFrame, statuses: Sequence[Mapping]) -> pd.DataFrame:
+    """QC table with each sample's fusion status and its flags as warnings.
+
+    A tumour with no fusion evidence although its depth could show one, a normal with fusion
+    evidence, and a BAM without supplementary alignments raise a pass to warn: each changes
+    how the sample's other results read.
+    """
+    by_sample = {status["sample_id"]: status for status in statuses}
+    summary = summary.copy()
+    summary["fusion_status"] = [
+        by_sample.get(sample, {}).get("status", "") for sample in summary["sample_id"]
+    ]
+    summary["fusions"] = [
+        "; ".join(by_sample.get(sample, {}).get("fusions", [])) for sample in summary["sample_id"]
+    ]
+    summary["intron19_spanning_fragments"] = [
+        by_sample.get(sample, {}).get("intron19_spanning_fragments", "")
+        for sample in summary["sample_id"]
+    ]
+    for index, sample in summary["sample_id"].items():
+        flags = by_sample.get(sample, {}).get("flags", [])
+        if not flags:
+            continue
+        reasons = [summary.at[index, "reasons"], *(f"warn: {flag}" for flag in flags)]
+        summary.at[index, "reasons"] = "; ".join(filter(None, reasons))
+        if summary.at[index, "verdict"] == "pass":
+            summary.at[index, "verdict"] = "warn"
+    return summary

@@ -2,8 +2,8 @@
 
 The JSON is the report: the HTML is rendered from it (plus figures), so what a clinician
 reads and what another system reads cannot disagree. Values of the cohort tables are copied
-as written there (strings), which keeps every number traceable to alterations.tsv and
-hotspots.tsv. HTML is rendered by Jinja2 with autoescaping: text from the sheets is shown as
+as written there (strings), which keeps every number traceable to alterations.tsv,
+hotspots.tsv and the fusion stage's fusions.tsv and status.json. HTML is rendered by Jinja2 with autoescaping: text from the sheets is shown as
 text, never as markup.
 """
 
@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from alkres.cohort import (
     CONFIDENT_NEGATIVE,
+    FUSION_NOT_DETECTED,
     INCONCLUSIVE,
     MECHANISM,
     METRIC_LABELS,
@@ -29,6 +30,7 @@ from alkres.cohort import (
     mechanism_labels,
     mutation_units,
 )
+from alkres.fusion_types import load_variant_names, load_variant_notes
 from alkres.knowledge import KnowledgeBase
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -44,6 +46,51 @@ ALTERATION_FIELDS = [
     "detail",
 ]  # fmt: skip
 HOTSPOT_FIELDS = ["codon", "depth", "status", "detail", "lod_vaf"]
+FUSION_FIELDS = [
+    "fusion", "partner", "exon_pair", "variant", "in_frame", "orientation", "precise",
+    "split_fragments", "discordant_fragments", "supporting_fragments", "spanning_fragments",
+    "fraction", "reciprocal_seen", "reciprocal_fragments", "alkres", "agreement", "note",
+]  # fmt: skip
+FUSION_STATUS_FIELDS = [
+    "status", "intron19_spanning_fragments", "fragments_needed", "limit_fraction",
+    "supporting_fragments_total", "flags",
+]  # fmt: skip
+NOT_SEEN = (
+    "An ALK-rearranged tumour's DNA carries its fusion, and this sample had enough fragments "
+    "across ALK intron 19 to show one, yet none was seen: the sample may hold little tumour "
+    "DNA (or the ALK breakpoint lies outside intron 19, where alkres looks). "
+)
+NEGATIVE_CAVEAT = (
+    NOT_SEEN + "This weakens a negative mutation result of this biopsy: a resistance mutation "
+    "could be missed for the same reason, so the biopsy is inconclusive, not a confident negative."
+)
+# With a mutation found there is no negative result to weaken, only the other codons' calls.
+MUTATION_CAVEAT = (
+    NOT_SEEN + "The mutations detected stand, but this weakens a negative mutation result at "
+    "the other codons: a further resistance mutation could be missed for the same reason."
+)
+# What a DNA breakpoint cannot separate: names that cover two RNA isoforms of one exon pair.
+ISOFORM_NOTES = {
+    "v3a/b": {
+        "statement": (
+            "DNA cannot tell v3a from v3b: the two differ only by EML4's cryptic 33-bp exon 6b "
+            "and are found together in the same samples, so a DNA breakpoint gives v3a/b."
+        ),
+        "source": "Nagasaka & Ou, J Thorac Oncol 2021 (doi 10.1016/j.jtho.2021.11.010)",
+    },
+}
+ISOFORM_SOURCE = "DNAfusion find_variants() table (CTrierMaansson/DNAfusion)"
+NAMING_NOTE = {
+    "statement": (
+        'EML4-ALK variant names differ between sources (E14;A20 is "variant 4" in Clin '
+        "Cancer Res 2008 and v7 in the DNAfusion table; E15;A20 is v4 there), so the exon pair "
+        "is given first and the name second."
+    ),
+    "source": (
+        "Clin Cancer Res 2008;14(20):6618; DNAfusion find_variants() table, after Zhang et al., "
+        "Lung Cancer 2021 (doi 10.1016/j.lungcan.2021.06.012)"
+    ),
+}
 CODON = re.compile(r"^[A-Z](\d+)(?:del|dup)?$")
 
 
@@ -81,7 +128,11 @@ def conclusion_text(biopsy: Biopsy) -> str:
     )
 
 
-def biopsy_section(biopsy: Biopsy) -> dict:
+def biopsy_section(
+    biopsy: Biopsy,
+    variant_notes: Mapping[str, list] | None = None,
+    variant_names: Mapping[str, Mapping] | None = None,
+) -> dict:
     def pick(row: Mapping, fields: Sequence[str]) -> dict:
         return {name: row.get(name, "") for name in fields}
 
@@ -109,6 +160,91 @@ def biopsy_section(biopsy: Biopsy) -> dict:
             "reasons": biopsy.reasons,
             "text": conclusion_text(biopsy),
         },  # fmt: skip
+        "fusion": fusion_section(biopsy, variant_notes, variant_names),
+    }
+
+
+def isoform_note(variant: str) -> dict | None:
+    """Why DNA gives e.g. v3a/b and not v3a or v3b."""
+    if variant in ISOFORM_NOTES:
+        return dict(ISOFORM_NOTES[variant])
+    match = re.fullmatch(r"v(\d+)a/b", variant)
+    if not match:
+        return None
+    number = match.group(1)
+    return {
+        "statement": (
+            f"DNA cannot tell v{number}a from v{number}b: both share the exon pair a DNA "
+            "breakpoint gives, and they are named as one class."
+        ),
+        "source": ISOFORM_SOURCE,
+    }
+
+
+def fusion_entry(
+    row: Mapping, variant_notes: Mapping[str, list], variant_names: Mapping[str, Mapping]
+) -> dict:
+    """One fusions.tsv row as the report shows it, with the variant's sourced notes."""
+    entry = {name: row.get(name, "") for name in FUSION_FIELDS}
+    entry["alk_breakpoint"] = f"{row.get('alk_chrom', '')}:{row.get('alk_pos', '')}"
+    entry["partner_breakpoint"] = f"{row.get('partner_chrom', '')}:{row.get('partner_pos', '')}"
+    entry["callers"] = [
+        {"caller": caller, "verdict": verdict}
+        for caller, verdict in (
+            item.split(": ", 1) for item in str(row.get("callers", "")).split("; ") if ": " in item
+        )
+    ]
+    naming = variant_names.get(row.get("exon_pair", "")) if row.get("partner") == "EML4" else None
+    entry["variant_name"] = (
+        {key: naming.get(key, "") for key in ("variant", "share", "sources", "status")}
+        if naming
+        else None
+    )
+    entry["variant_notes"] = [
+        {key: note.get(key, "") for key in ("statement", "source", "status")}
+        for note in variant_notes.get(row.get("variant", ""), [])
+    ]
+    entry["isoform_note"] = isoform_note(row.get("variant", ""))
+    return entry
+
+
+def fusion_section(
+    biopsy: Biopsy,
+    variant_notes: Mapping[str, list] | None = None,
+    variant_names: Mapping[str, Mapping] | None = None,
+) -> dict:
+    """The biopsy's ALK fusion: what was detected and its evidence, or the status sentence
+    (copied from status.json) and what it means for the biopsy's other results."""
+    variant_notes = load_variant_notes() if variant_notes is None else variant_notes
+    variant_names = load_variant_names() if variant_names is None else variant_names
+    status = {name: biopsy.fusion_status.get(name, "") for name in FUSION_STATUS_FIELDS}
+    status["flags"] = list(status["flags"] or [])
+    detected = [fusion_entry(r, variant_notes, variant_names) for r in biopsy.detected_fusions]
+    undetected = [
+        fusion_entry(r, variant_notes, variant_names)
+        for r in biopsy.fusions
+        if r.get("alkres") != "detected"
+    ]
+    if detected:
+        text = "ALK fusion detected: " + "; ".join(f["fusion"] for f in detected) + "."
+    elif status["status"]:
+        text = f"No ALK fusion detected ({status['status']})."
+    else:
+        text = "No ALK fusion assessment for this biopsy."
+    caveat = ""
+    if not detected and biopsy.fusion_result == FUSION_NOT_DETECTED:
+        caveat = MUTATION_CAVEAT if biopsy.mutations else NEGATIVE_CAVEAT
+    return {
+        "result": biopsy.fusion_result,
+        **status,
+        "text": text,
+        "negative_caveat": caveat,
+        "fusions": detected,
+        "other_evidence": undetected,
+        "naming_note": dict(NAMING_NOTE) if any(f["variant"] for f in detected) else None,
+        "alterations": [
+            {name: row.get(name, "") for name in ALTERATION_FIELDS} for row in biopsy.drivers
+        ],
     }
 
 
@@ -180,14 +316,19 @@ def patient_report(
     follow: FollowUp | None,
     knowledge: KnowledgeBase,
     provenance: Mapping,
+    variant_notes: Mapping[str, list] | None = None,
+    variant_names: Mapping[str, Mapping] | None = None,
 ) -> dict:
-    """Everything the report shows, in a JSON-ready dict (biopsies in date order)."""
+    """Everything the report shows, in a JSON-ready dict (biopsies in date order).
+    variant_notes / variant_names: the fusion resources (default: the bundled ones)."""
     latest = biopsies[-1]
     interpretation = interpret(knowledge, latest.mutations)
+    variant_notes = load_variant_notes() if variant_notes is None else variant_notes
+    variant_names = load_variant_names() if variant_names is None else variant_names
     return {
         "schema": REPORT_SCHEMA,
         "patient_id": patient_id,
-        "biopsies": [biopsy_section(biopsy) for biopsy in biopsies],
+        "biopsies": [biopsy_section(biopsy, variant_notes, variant_names) for biopsy in biopsies],
         "latest_biopsy": latest.sample_id,
         "interpretation": interpretation_section(knowledge, latest, interpretation),
         "follow_up": None
@@ -257,11 +398,23 @@ STATUS_LABELS = {
 }
 
 
+def variant_association_notes(variant_notes: Mapping[str, list] | None = None) -> list[dict]:
+    """The sourced statements behind the variant x mutation table (Lin et al., on v3)."""
+    variant_notes = load_variant_notes() if variant_notes is None else variant_notes
+    return [
+        {key: note.get(key, "") for key in ("statement", "source", "status")}
+        for note in variant_notes.get("v3a/b", [])
+        if note.get("source", "").startswith("Lin JJ")
+    ]
+
+
 def render_cohort_html(
     summary: Sequence[Mapping],
     patients: Sequence[Mapping],
     matrix: Mapping,
     provenance: Mapping,
+    fusion_variants: Sequence[Mapping] = (),
+    association_notes: Sequence[Mapping] | None = None,
 ) -> str:
     template = _environment().get_template("cohort_report.html.j2")
     return template.render(
@@ -270,6 +423,10 @@ def render_cohort_html(
         matrix=matrix,
         provenance=provenance,
         labels=METRIC_LABELS,
+        fusion_variants=fusion_variants,
+        association_notes=variant_association_notes()
+        if association_notes is None
+        else association_notes,
     )
 
 

@@ -1,4 +1,5 @@
-"""Synthetic panel data: a reference with real ALK coordinates, haplotypes, ART reads, bwa alignments.
+"""Synthetic panel data: a reference with real ALK coordinates, haplotypes, fusions, ART reads,
+bwa alignments.
 
 The bundled test cohort and the benchmarks are built with these functions, so that every
 simulated biopsy goes through the same real tools (ART, bwa mem, samtools) a lab's data does.
@@ -23,6 +24,11 @@ READ_LENGTH = 150
 FRAGMENT_MEAN = 250
 FRAGMENT_SD = 50
 ISLAND_FLANK = 150  # fragments reach this far beyond a target, as with hybrid capture
+# Bases of the other gene simulated beyond a fusion junction. ART places a fragment only where
+# a long one would still fit, so the last few hundred bases of a sequence are under-sampled:
+# with 150 bases (the island flank) fragments crossing the junction came out at about a fifth
+# of their density. 500 bases keep the junction clear of that edge.
+FUSION_FLANK = 500
 ART_PROFILE = "HS25"  # ART's built-in Illumina HiSeq 2500 profile, supports 2x150
 
 
@@ -71,15 +77,43 @@ class Haplotype:
     allele_fraction: float
 
 
+@dataclass(frozen=True)
+class Fusion:
+    """A partner-ALK fusion made by an inversion of ``alk_break + 1 .. partner_break``.
+
+    ``alk_break`` is the last ALK base the fusion keeps (its 3' part lies at lower positions,
+    ALK being on the minus strand) and ``partner_break`` the last partner base it keeps (its
+    5' part lies at lower positions, the partner being on the plus strand). The derived
+    chromosome is ref[..alk_break] + revcomp(ref[alk_break+1..partner_break]) + the rest.
+    ``fused_copies`` counts fused ALK copies per tumour cell (1 for a plain heterozygous
+    fusion, CN - 1 for an amplified one); ``reciprocal`` adds the partner-ALK junction of a
+    balanced inversion; ``purity`` is the tumour cell fraction of the library.
+    """
+
+    chrom: str
+    alk_break: int
+    partner_break: int
+    purity: float
+    fused_copies: float = 1.0
+    reciprocal: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.alk_break < self.partner_break:
+            raise ValueError(f"{self}: the ALK breakpoint must lie before the partner's")
+        if not 0.0 <= self.purity <= 1.0 or self.fused_copies < 0:
+            raise ValueError(f"{self}: purity must be within 0-1 and fused_copies >= 0")
+
+
 @dataclass
 class SampleSpec:
-    """What one simulated library holds: depth, haplotypes and copy-number gains."""
+    """What one simulated library holds: depth, haplotypes, copy-number gains and fusions."""
 
     sample_id: str
     fold_coverage: float
     haplotypes: list[Haplotype] = field(default_factory=list)
     # (chrom, start, end, depth multiplier) for gained regions
     gains: list[tuple[str, int, int, float]] = field(default_factory=list)
+    fusions: list[Fusion] = field(default_factory=list)
 
 
 def stable_seed(*parts: object) -> int:
@@ -115,11 +149,21 @@ def build_reference(
     transcripts: Sequence[Transcript],
     chrom_length: int,
     seed: int,
+    sequence_only: Sequence[tuple[int, int]] = (),
 ) -> bytearray:
     """The plus-strand sequence of one contig: N outside islands, random bases inside them,
-    and the real coding bases of each transcript at their real positions."""
-    rng = random.Random(seed)
+    and the real coding bases of each transcript at their real positions.
+
+    ``sequence_only`` regions (start, end; 1-based inclusive) get random bases too but are not
+    captured: reads come only from islands. They give the far side of a fusion somewhere to map.
+    """
     sequence = bytearray(b"N" * chrom_length)
+    # Their own random stream, written before the islands: island bases stay as without them.
+    region_rng = random.Random(stable_seed(seed, "sequence-only"))
+    for start, end in sequence_only:
+        gc = region_rng.uniform(0.38, 0.58)
+        sequence[start - 1 : end] = random_sequence(end - start + 1, gc, region_rng).encode()
+    rng = random.Random(seed)
     for island in islands:
         gc = rng.uniform(0.38, 0.58)
         island_bases = random_sequence(island.end - island.start + 1, gc, rng)
@@ -213,18 +257,152 @@ def amplification_multiplier(copy_number: float, purity: float, ploidy: float = 
     return (purity * copy_number + (1 - purity) * ploidy) / ploidy
 
 
+def unchanged_copies(fusion: Fusion) -> float:
+    """Copies per cell of the unrearranged sequence at a breakpoint: normal cells and the
+    tumour's other allele."""
+    return (1 - fusion.purity) * 2 + fusion.purity
+
+
+def fusion_fraction(fusion: Fusion) -> float:
+    """Share of the fragments over the ALK breakpoint that carry the fusion junction."""
+    fused = fusion.purity * fusion.fused_copies
+    return fused / (fused + unchanged_copies(fusion))
+
+
+def _bases(reference: bytes | bytearray, start: int, end: int) -> str:
+    return reference[start - 1 : end].decode()
+
+
+def fusion_home_island(fusion: Fusion, islands: Sequence[Island]) -> Island:
+    """The island a fusion's junction pieces are built on: the one holding the ALK
+    breakpoint, else the one holding the partner breakpoint."""
+    for pos in (fusion.alk_break, fusion.partner_break):
+        for island in islands:
+            if island.chrom == fusion.chrom and island.contains(pos):
+                return island
+    raise ValueError(f"no island holds a breakpoint of {fusion}")
+
+
+def _far_side(
+    home: Island, fusion: Fusion, others: Sequence[Island], flank: int
+) -> tuple[int, int, list[Island]]:
+    """Where the fused piece (down from the far breakpoint) and the reciprocal piece (up from
+    it) end, and the other islands they run into. Those are carried whole, so that each of
+    their fragments on the rearranged allele is simulated once."""
+    far = fusion.partner_break if home.contains(fusion.alk_break) else fusion.alk_break
+    nearby = [i for i in others if i != home and i.chrom == home.chrom]
+    low, high, joined = far - flank + 1, far + flank, []
+    for island in sorted(nearby, key=lambda i: i.start, reverse=True):
+        if island.start <= far and island.end >= low:
+            low = min(low, island.start)
+            joined.append(island)
+    if fusion.reciprocal:
+        for island in sorted(nearby, key=lambda i: i.start):
+            if island.end > far and island.start <= high:
+                high = max(high, island.end)
+                if island not in joined:
+                    joined.append(island)
+    return low, high, joined
+
+
+def fusion_pieces(
+    island: Island,
+    fusion: Fusion,
+    reference: bytes | bytearray,
+    flank: int = FUSION_FLANK,
+    others: Sequence[Island] = (),
+) -> list[tuple[str, str, float]]:
+    """The sequences an island holding a fusion breakpoint is simulated from, named, with their
+    copies per cell (2 = the sample's fold coverage): [(name, sequence, copies), ...].
+
+    - ``{island}``: the unchanged island, from normal cells and the tumour's other allele; one
+      piece, so that reference fragments span the breakpoint.
+    - ``{island}_fusion``: the island up to the breakpoint, then ``flank`` bases of the other
+      gene across the partner-ALK junction (see FUSION_FLANK), or more (see ``others``).
+    - ``{island}_reciprocal`` (balanced inversions only): the ALK-partner junction, then the
+      island beyond the breakpoint.
+
+    ``others`` are the other simulated islands: a piece that runs into one carries it whole
+    (see fusion_joined_islands).
+    """
+    if island.chrom != fusion.chrom:
+        raise ValueError(f"{fusion} is not on {island.name}")
+    if island.contains(fusion.alk_break):
+        near = fusion.alk_break
+    elif island.contains(fusion.partner_break):
+        near = fusion.partner_break
+    else:
+        raise ValueError(f"{island.name} holds neither breakpoint of {fusion}")
+    low, high, _ = _far_side(island, fusion, others, flank)
+    far = fusion.partner_break if near == fusion.alk_break else fusion.alk_break
+    fused = _bases(reference, island.start, near) + reverse_complement(_bases(reference, low, far))
+    pieces = [
+        (island.name, _bases(reference, island.start, island.end), unchanged_copies(fusion)),
+        (f"{island.name}_fusion", fused, fusion.purity * fusion.fused_copies),
+    ]
+    if fusion.reciprocal:
+        reciprocal = reverse_complement(_bases(reference, far + 1, high)) + _bases(
+            reference, near + 1, island.end
+        )
+        pieces.append((f"{island.name}_reciprocal", reciprocal, fusion.purity))
+    for name, seq, _ in pieces:
+        if "N" in seq:
+            raise ValueError(
+                f"{name}: the reference has no bases across {fusion}; give the far side a"
+                " sequence-only region"
+            )
+    return pieces
+
+
+def fusion_joined_islands(
+    island: Island, fusion: Fusion, others: Sequence[Island], flank: int = FUSION_FLANK
+) -> list[Island]:
+    """The other islands the junction pieces built on ``island`` run into (the island holding
+    the far breakpoint, or one within ``flank`` of it). Their rearranged copies are in those
+    pieces, so they are simulated unchanged only, at unchanged_copies."""
+    return _far_side(island, fusion, others, flank)[2]
+
+
 def island_sequences_for_sample(
     spec: SampleSpec, islands: Sequence[Island], reference: bytes | bytearray
 ) -> dict[float, list[tuple[str, str]]]:
     """Group the sequences to simulate by fold coverage: {fold: [(name, sequence), ...]}.
 
     An island carrying variants is split into its haplotypes, each simulated at its share of
-    the depth; the rest of the reads come from the reference haplotype.
+    the depth; the rest of the reads come from the reference haplotype. An island holding a
+    fusion breakpoint is simulated from its fusion pieces, and an island those pieces run into
+    from its unchanged sequence at unchanged_copies; their copies already carry any gain of the
+    fused allele, so the sample's gains do not apply to them.
     """
+    # island name -> its pieces, for islands a fusion rearranges
+    rearranged: dict[str, list[tuple[str, str, float]]] = {}
+    for fusion in spec.fusions:
+        home = fusion_home_island(fusion, islands)
+        plan = {home.name: fusion_pieces(home, fusion, reference, others=islands)}
+        for joined in fusion_joined_islands(home, fusion, islands):
+            plan[joined.name] = [
+                (joined.name, _bases(reference, joined.start, joined.end), unchanged_copies(fusion))
+            ]
+        for name in plan:
+            if name in rearranged:
+                raise ValueError(f"{spec.sample_id}: more than one fusion rearranges {name}")
+        rearranged |= plan
     groups: dict[float, list[tuple[str, str]]] = {}
     for island in islands:
-        fold = spec.fold_coverage * depth_multiplier(island, spec.gains)
         carried = [h for h in spec.haplotypes if any(island.contains(v.pos) for v in h.variants)]
+        if island.name in rearranged:
+            if carried:
+                raise ValueError(
+                    f"{spec.sample_id}: small variants inside the fusion island {island.name}"
+                    " are not simulated"
+                )
+            for name, seq, copies in rearranged[island.name]:
+                if copies > 0:
+                    groups.setdefault(round(spec.fold_coverage * copies / 2, 3), []).append(
+                        (name, seq)
+                    )
+            continue
+        fold = spec.fold_coverage * depth_multiplier(island, spec.gains)
         reference_share = 1.0 - sum(h.allele_fraction for h in carried)
         if reference_share < -1e-9:
             raise ValueError(f"{spec.sample_id}: allele fractions over {island.name} exceed 1")

@@ -1,0 +1,343 @@
+"""One sample's fusion verdict: alkres's junctions named and thresholded, compared with the
+structural-variant callers' calls, and the sample's fusion status for QC and the report."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pysam
+
+from alkres.alterations import ALTERATION_COLUMNS
+from alkres.fusion_types import load_partners, load_variant_names, type_fusion
+from alkres.fusions import (
+    CT_OF_SIDE,
+    FusionSettings,
+    Junction,
+    Window,
+    breakpoint_window,
+    call_junctions,
+    fragments_needed,
+    gather_junctions,
+)
+from alkres.transcript import Transcript
+
+FUSION_COLUMNS = [
+    "sample_id", "fusion", "partner", "exon_pair", "variant", "in_frame", "orientation",
+    "alk_chrom", "alk_pos", "partner_chrom", "partner_pos", "precise", "split_fragments",
+    "discordant_fragments", "supporting_fragments", "spanning_fragments", "fraction",
+    "reciprocal_seen", "reciprocal_fragments", "alkres", "callers", "agreement", "note",
+]  # fmt: skip
+SIDE_OF_CT = {value: key for key, value in CT_OF_SIDE.items()}
+
+
+@dataclass(frozen=True)
+class CallerJunction:
+    """A structural-variant caller's junction with one end in the ALK window."""
+
+    caller: str
+    alk_pos: int
+    alk_side: str
+    partner_chrom: str
+    partner_pos: int
+    partner_side: str
+    passed: bool
+    support: str
+
+
+def read_caller_junctions(path: str | Path, caller: str, window: Window) -> list[CallerJunction]:
+    """Junctions of a Delly-style VCF/BCF (INV, DEL, DUP, BND with CT, END or CHR2/POS2)."""
+    junctions = []
+    with pysam.VariantFile(str(path)) as vcf:
+        for record in vcf:
+            info = record.info
+            svtype = info.get("SVTYPE", "")
+            ends = [(record.chrom, record.pos)]
+            if svtype == "BND" and "CHR2" in info and "POS2" in info:
+                ends.append((info["CHR2"], int(info["POS2"])))
+            elif "END" in info or record.stop:
+                ends.append((info.get("CHR2", record.chrom), int(info.get("END", record.stop))))
+            if len(ends) != 2 or "CT" not in info:
+                continue
+            first_ct, second_ct = str(info["CT"]).split("to")
+            sides = (SIDE_OF_CT[first_ct], SIDE_OF_CT[second_ct])
+            inside = [window.contains(chrom, pos) for chrom, pos in ends]
+            if inside.count(True) != 1:
+                continue
+            alk, partner = (0, 1) if inside[0] else (1, 0)
+            filters = list(record.filter.keys())
+            support = ", ".join(
+                f"{key}={info[key]}" for key in ("PE", "SR") if key in info and info[key]
+            )
+            junctions.append(
+                CallerJunction(
+                    caller, ends[alk][1], sides[alk], ends[partner][0], ends[partner][1],
+                    sides[partner], passed=filters in ([], ["PASS"]), support=support,
+                )
+            )  # fmt: skip
+    return junctions
+
+
+NOT_RUN_KEY = "alkres_not_run"
+
+
+def caller_not_run(path: str | Path) -> str:
+    """Why a caller did not run, as its rule wrote in the VCF header ('' if it ran)."""
+    with pysam.VariantFile(str(path)) as vcf:
+        for record in vcf.header.records:
+            if record.key == NOT_RUN_KEY:
+                return str(record.value)
+    return ""
+
+
+def is_detection(verdict: str) -> bool:
+    return verdict.startswith("detected")
+
+
+def matches(junction: Junction, call: CallerJunction, distance: int) -> bool:
+    return (
+        call.alk_side == junction.alk_side
+        and call.partner_side == junction.partner_side
+        and call.partner_chrom == junction.partner_chrom
+        and abs(call.alk_pos - junction.alk_pos) <= distance
+        and abs(call.partner_pos - junction.partner_pos) <= distance
+    )
+
+
+def caller_verdict(call: CallerJunction | None) -> str:
+    if call is None:
+        return "not detected"
+    return "detected" if call.passed else "detected (filtered)"
+
+
+@dataclass
+class SampleFusions:
+    rows: list[dict]
+    status: dict
+
+
+def assess_sample(
+    sample_id: str,
+    sample_type: str,
+    bam: str | Path,
+    fasta: str | Path,
+    alk: Transcript,
+    settings: FusionSettings,
+    caller_files: Mapping[str, str | Path],
+) -> SampleFusions:
+    """alkres's junctions and each caller's, the table rows and the sample's fusion status."""
+    window = breakpoint_window(alk, settings.window_margin)
+    partners = load_partners(alk.build)
+    variant_names = load_variant_names()
+    spans = [(alk.chrom, p.span[0] - 2_000, p.span[1] + 2_000) for p in partners]
+    with (
+        pysam.AlignmentFile(str(bam), reference_filename=str(fasta)) as alignment,
+        pysam.FastaFile(str(fasta)) as reference,
+    ):
+        junctions, collected = gather_junctions(alignment, reference, window, settings, spans)
+    calls = {
+        caller: read_caller_junctions(path, caller, window) for caller, path in caller_files.items()
+    }
+    not_run = {caller: caller_not_run(path) for caller, path in caller_files.items()}
+    called, reciprocals = call_junctions(junctions, settings)
+    rows, matched_calls = [], set()
+    shown_as_reciprocal = set()
+    for index, junction in enumerate(junctions):
+        reciprocal = reciprocals.get(index)
+        fusion = type_fusion(
+            alk, partners, variant_names, junction.alk_pos, junction.alk_side,
+            junction.partner_chrom, junction.partner_pos, junction.partner_side,
+        )  # fmt: skip
+        # A called driver junction carries its reciprocal in its row.
+        if not fusion.productive and reciprocal is not None:
+            partner_index = junctions.index(reciprocal)
+            if called[partner_index]:
+                shown_as_reciprocal.add(index)
+        verdicts = {}
+        for caller, caller_calls in calls.items():
+            if not_run[caller]:
+                verdicts[caller] = f"not run ({not_run[caller]})"
+                continue
+            hit = next(
+                (c for c in caller_calls if matches(junction, c, settings.caller_match_distance)),
+                None,
+            )
+            if hit is not None:
+                matched_calls.add((caller, hit))
+            verdicts[caller] = caller_verdict(hit)
+        seen_by_a_caller = any(is_detection(v) for v in verdicts.values())
+        if not called[index] and not seen_by_a_caller and sample_type != "normal":
+            continue  # below-threshold evidence of a tumour stays in the status counts
+        if index in shown_as_reciprocal:
+            continue
+        rows.append(fusion_row(sample_id, junction, fusion, called[index], reciprocal, verdicts))
+    for caller, caller_calls in calls.items():
+        for call in caller_calls:
+            if (caller, call) not in matched_calls:
+                rows.append(caller_only_row(sample_id, alk, partners, variant_names, call, calls))
+    status = sample_status(
+        sample_id, sample_type, junctions, called, collected, window, settings, rows
+    )
+    return SampleFusions(rows, status)
+
+
+def fusion_row(sample_id, junction, fusion, called, reciprocal, verdicts) -> dict:
+    alkres = "detected" if called else "below threshold"
+    disagreements = [
+        c for c, v in verdicts.items() if not v.startswith("not run") and is_detection(v) != called
+    ]
+    return {
+        "sample_id": sample_id,
+        "fusion": fusion.label,
+        "partner": fusion.partner,
+        "exon_pair": fusion.exon_pair,
+        "variant": fusion.variant,
+        "in_frame": fusion.in_frame,
+        "orientation": junction.orientation,
+        "alk_chrom": junction.alk_chrom,
+        "alk_pos": junction.alk_pos,
+        "partner_chrom": junction.partner_chrom,
+        "partner_pos": junction.partner_pos,
+        "precise": "yes" if junction.precise else "no (discordant pairs only)",
+        "split_fragments": len(junction.split_fragments),
+        "discordant_fragments": len(junction.discordant_fragments),
+        "supporting_fragments": junction.supporting_fragments,
+        "spanning_fragments": junction.spanning_fragments,
+        "fraction": f"{junction.fraction:.4f}",
+        "reciprocal_seen": "yes" if reciprocal is not None else "no",
+        "reciprocal_fragments": reciprocal.supporting_fragments if reciprocal else 0,
+        "alkres": alkres,
+        "callers": "; ".join(f"{caller}: {verdict}" for caller, verdict in verdicts.items()),
+        "agreement": "disagree: " + ", ".join(disagreements) if disagreements else "agree",
+        "note": fusion.note,
+    }
+
+
+def caller_only_row(sample_id, alk, partners, variant_names, call, calls) -> dict:
+    fusion = type_fusion(
+        alk, partners, variant_names, call.alk_pos, call.alk_side, call.partner_chrom,
+        call.partner_pos, call.partner_side,
+    )  # fmt: skip
+    verdicts = {
+        caller: caller_verdict(call) if caller == call.caller else "not detected"
+        for caller in calls
+    }
+    return {
+        "sample_id": sample_id, "fusion": fusion.label, "partner": fusion.partner,
+        "exon_pair": fusion.exon_pair, "variant": fusion.variant, "in_frame": fusion.in_frame,
+        "orientation": f"{CT_OF_SIDE[call.alk_side]}to{CT_OF_SIDE[call.partner_side]}",
+        "alk_chrom": alk.chrom, "alk_pos": call.alk_pos, "partner_chrom": call.partner_chrom,
+        "partner_pos": call.partner_pos, "precise": "", "split_fragments": 0,
+        "discordant_fragments": 0, "supporting_fragments": 0, "spanning_fragments": "",
+        "fraction": "", "reciprocal_seen": "", "reciprocal_fragments": "",
+        "alkres": "not detected",
+        "callers": "; ".join(f"{caller}: {verdict}" for caller, verdict in verdicts.items()),
+        "agreement": f"disagree: {call.caller}" + (f" ({call.support})" if call.support else ""),
+        "note": fusion.note,
+    }  # fmt: skip
+
+
+def sample_status(
+    sample_id: str,
+    sample_type: str,
+    junctions: Sequence[Junction],
+    called: Sequence[bool],
+    collected,
+    window: Window,
+    settings: FusionSettings,
+    rows: Sequence[dict],
+) -> dict:
+    """Detected / not detected (with power) / not assessable, and the QC flags."""
+    depth = collected.median_spanning(
+        window.intron_start, window.intron_end, step=25, anchor=settings.span_anchor
+    )
+    needed = fragments_needed(
+        settings.limit_fraction, settings.min_supporting_fragments, settings.required_power
+    )
+    flags = []
+    evidence = sum(j.supporting_fragments for j in junctions)
+    detected = [r for r in rows if r["alkres"] == "detected" and r["fusion"]]
+    if sample_type == "normal":
+        status = "fusion evidence in a normal" if evidence else "no fusion evidence (normal)"
+        if evidence:
+            flags.append(
+                f"fusion evidence in a normal: {evidence} fragment(s) at "
+                + ", ".join(f"{j.partner_chrom}:{j.partner_pos}" for j in junctions)
+            )
+    elif detected:
+        status = "detected"
+    elif depth >= needed:
+        status = "fusion not detected: tumour content may be too low for a confident negative"
+        flags.append(status)
+    else:
+        status = (
+            f"fusion not assessable: {depth} fragments span ALK intron 19, fewer than the"
+            f" {needed} needed to see a fusion at {settings.limit_fraction:.0%}"
+        )
+        flags.append(status)
+    if collected.supplementary_records == 0 and collected.clips:
+        flags.append(
+            "no supplementary alignments near ALK intron 19: split reads come from soft clips"
+            " (an aligner run without supplementary alignments, e.g. bwa mem -M?)"
+        )
+    return {
+        "sample_id": sample_id,
+        "sample_type": sample_type,
+        "status": status,
+        "fusions": [r["fusion"] for r in detected],
+        "intron19_spanning_fragments": depth,
+        "fragments_needed": needed,
+        "limit_fraction": settings.limit_fraction,
+        "supporting_fragments_total": evidence,
+        "supplementary_records": collected.supplementary_records,
+        "soft_clips": len(collected.clips),
+        "duplicates_skipped": collected.duplicates_skipped,
+        "flags": flags,
+    }
+
+
+def alteration_rows(patient_id: str, rows: Sequence[dict]) -> list[dict]:
+    """The alterations-table rows of the fusions alkres detected (classification driver)."""
+    out = []
+    for row in rows:
+        if row["alkres"] != "detected":
+            continue
+        detail = (
+            f"split {row['split_fragments']}, discordant {row['discordant_fragments']} fragments;"
+            f" partner {row['partner_chrom']}:{row['partner_pos']} ({row['orientation']});"
+            f" reciprocal {'seen' if row['reciprocal_seen'] == 'yes' else 'not seen'};"
+            f" in frame: {row['in_frame'] or 'unknown'}; {row['callers']}"
+        )
+        out.append(
+            {column: "" for column in ALTERATION_COLUMNS}
+            | {
+                "patient_id": patient_id, "sample_id": row["sample_id"], "gene": "ALK",
+                "alteration": row["fusion"], "type": "fusion", "chrom": row["alk_chrom"],
+                "pos": row["alk_pos"], "depth": row["spanning_fragments"] + row["supporting_fragments"],
+                "alt_count": row["supporting_fragments"],
+                "vaf": row["fraction"], "classification": "driver",
+                "callers": ",".join(["alkres_fusion", *confirming_callers(row)]),
+                "detail": detail,
+            }
+        )  # fmt: skip
+    return out
+
+
+def confirming_callers(row: Mapping) -> list[str]:
+    """Callers whose verdict in a fusion row is a detection."""
+    verdicts = (item.split(": ", 1) for item in row["callers"].split("; ") if item)
+    return [caller for caller, verdict in verdicts if is_detection(verdict)]
+
+
+def write_rows(path: str | Path, rows: Sequence[dict], columns: Sequence[str]) -> None:
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_status(path: str | Path, status: dict) -> None:
+    Path(path).write_text(json.dumps(status, indent=2) + "\n")
