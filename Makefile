@@ -17,9 +17,10 @@ run: setup
 	@echo "  results/qc/qc_summary.tsv        per-sample QC verdicts"
 	@echo "  results/qc/multiqc_report.html   MultiQC report (with the alkres QC table)"
 	@echo "  results/cohort/alterations.tsv   detected ALK alterations, named and classified"
+	@echo "  results/fusions/*.fusions.tsv    ALK fusion junctions per sample (exon pair, variant, evidence, Delly)"
 	@echo "  results/cohort/hotspots.tsv      every catalogued codon: mutant / wild type (with LoD) / not assessable"
 	@echo "  results/patients/*/report.html   one resistance report per patient (report.json beside it)"
-	@echo "  results/cohort/report.html       cohort summary, patient x TKI-line matrix, patient table"
+	@echo "  results/cohort/report.html       cohort summary, patient x TKI-line matrix, fusion variant table, patient table"
 
 test: setup-dev
 	$(BIN)/python -m pytest

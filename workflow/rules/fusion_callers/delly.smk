@@ -40,7 +40,7 @@ rule call_delly:
                 printf '%s\n' '##fileformat=VCFv4.2' \
                     '##alkres_not_run=Delly found too few reads to estimate library parameters' \
                     "$(printf '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO')" \
-                    | bgzip > {params.partial:q}.vcf.gz
+                    | bgzip >{params.partial:q}.vcf.gz
             else
                 exit 1
             fi
