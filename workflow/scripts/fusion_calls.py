@@ -7,10 +7,10 @@ from alkres.fusion_calls import (
     FUSION_COLUMNS,
     alteration_rows,
     assess_sample,
-    write_rows,
     write_status,
 )
 from alkres.fusions import FusionSettings
+from alkres.hotspots import write_tsv
 from alkres.io import atomic_output, reference_contig
 from alkres.transcript import load_transcript
 
@@ -30,8 +30,8 @@ result = assess_sample(
 for flag in result.status["flags"]:
     print(f"{snakemake.wildcards.sample}: {flag}", file=sys.stderr)
 with atomic_output(snakemake.output.fusions) as path:
-    write_rows(path, result.rows, FUSION_COLUMNS)
+    write_tsv(path, result.rows, FUSION_COLUMNS)
 with atomic_output(snakemake.output.alterations) as path:
-    write_rows(path, alteration_rows(snakemake.params.patient_id, result.rows), ALTERATION_COLUMNS)
+    write_tsv(path, alteration_rows(snakemake.params.patient_id, result.rows), ALTERATION_COLUMNS)
 with atomic_output(snakemake.output.status) as path:
     write_status(path, result.status)

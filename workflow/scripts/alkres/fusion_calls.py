@@ -3,7 +3,6 @@ structural-variant callers' calls, and the sample's fusion status for QC and the
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -330,13 +329,6 @@ def confirming_callers(row: Mapping) -> list[str]:
     """Callers whose verdict in a fusion row is a detection."""
     verdicts = (item.split(": ", 1) for item in row["callers"].split("; ") if item)
     return [caller for caller, verdict in verdicts if is_detection(verdict)]
-
-
-def write_rows(path: str | Path, rows: Sequence[dict], columns: Sequence[str]) -> None:
-    with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, delimiter="\t", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def write_status(path: str | Path, status: dict) -> None:
