@@ -6,6 +6,9 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
+# The working directory's config.yaml, if any (in the alkres folder: the demo run on the
+# bundled test cohort). Settings the user's config leaves out take the defaults of alkres's own
+# config.yaml; the data (samples, reference.fasta, panel.targets) never do (common.smk).
 configfile: "config.yaml"
 
 
@@ -19,16 +22,14 @@ include: "workflow/rules/qc.smk"
 
 
 # One rule file per small-variant caller; config calling.callers picks which run.
-for caller_rules in sorted(
-    Path(workflow.basedir, "workflow/rules/callers").glob("*.smk")
-):
+for caller_rules in sorted((ALKRES_DIR / "workflow/rules/callers").glob("*.smk")):
 
     include: caller_rules
 
 
 # One rule file per structural-variant caller; config fusions.callers picks which run.
 for caller_rules in sorted(
-    Path(workflow.basedir, "workflow/rules/fusion_callers").glob("*.smk")
+    (ALKRES_DIR / "workflow/rules/fusion_callers").glob("*.smk")
 ):
 
     include: caller_rules

@@ -17,7 +17,11 @@ Measured, CPU = user + system seconds of a process and every process it waited f
      bcftools mpileup | call and freebayes over the ALK exons, CNVkit batch (one process).
   3. one `samtools view -c` pass: the cost of reading the BAM once.
   4. alkres's codon genotyper against one `bcftools mpileup` over the same codons.
-  5. the wall time of each cohort, per sample.
+  5. alkres's fusion evidence (rule fusion_calls' work, its own process with Python's start
+     and imports) on the BAM as aligned and rewritten in a vendor's conventions (split parts
+     secondary, no MC/MQ tags, no duplicate flags), so that every discordant mate is read
+     from the file. `--fusion-only` measures this alone (benchmarks/results/fusion_cost.md).
+  6. the wall time of each cohort, per sample.
 Writes benchmarks/results/sample_cost.md.
 """
 
@@ -62,6 +66,7 @@ from alkres.transcript import load_transcript  # noqa: E402
 
 OUT = REPO / "benchmarks" / "out" / "sample_cost"
 RESULTS = REPO / "benchmarks" / "results" / "sample_cost.md"
+FUSION_RESULTS = REPO / "benchmarks" / "results" / "fusion_cost.md"
 CHROM = "chr2"
 CONTIG_LENGTH = 30_000_000
 N_CONTROLS, CONTROL_LENGTH = 400, 250
@@ -297,6 +302,87 @@ def genotyper_against_mpileup(paths: dict[str, Path]) -> dict[str, Cost]:
     }
 
 
+def vendor_copy(bam: Path, target: Path) -> Path:
+    """The BAM as a vendor's pipeline would leave it: split parts secondary (bwa mem -M), no
+    MC/MQ tags, no duplicate flags."""
+    import pysam
+
+    if target.exists():
+        return target
+    with (
+        pysam.AlignmentFile(str(bam)) as reader,
+        pysam.AlignmentFile(str(target), "wb", template=reader) as writer,
+    ):
+        for read in reader:
+            if read.is_supplementary:
+                read.is_supplementary, read.is_secondary = False, True
+            read.is_duplicate = False
+            for tag in ("MC", "MQ"):
+                if read.has_tag(tag):
+                    read.set_tag(tag, None)
+            writer.write(read)
+    pysam.index(str(target))
+    return target
+
+
+def fusion_evidence_cost(paths: dict[str, Path], repeats: int = 3) -> dict[str, Cost]:
+    """CPU of rule fusion_calls' work (one process, imports included, Delly's VCF aside): the
+    median of ``repeats`` runs on the BAM as aligned and on its vendor-convention copy."""
+    work = OUT / "fusion"
+    work.mkdir(exist_ok=True)
+    program = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import yaml\n"
+        "from alkres.fusion_calls import assess_sample\n"
+        "from alkres.fusions import FusionSettings\n"
+        "from alkres.transcript import load_transcript\n"
+        "alk = load_transcript('GRCh38', 'ALK', chrom='chr2')\n"
+        "settings = FusionSettings.from_config(yaml.safe_load(open(sys.argv[4]))['fusions'])\n"
+        "result = assess_sample('T00', 'tumor', sys.argv[2], sys.argv[3], alk, settings, {})\n"
+        "print(result.status['status'])\n"
+    )
+    (work / "fusion_calls.py").write_text(program)
+    scripts = REPO / "workflow" / "scripts"
+    bams = {"as aligned (bwa mem, MC/MQ, duplicates flagged)": paths["bam"],
+            "vendor conventions (-M, no MC/MQ, no duplicate flags)":
+                vendor_copy(paths["bam"], work / "vendor.bam")}  # fmt: skip
+    costs = {}
+    for name, bam in bams.items():
+        runs = sorted(
+            (
+                measured(
+                    f"{sys.executable} fusion_calls.py {scripts} {bam} {paths['fasta']}"
+                    f" {REPO / 'config.yaml'}",
+                    cwd=work,
+                )
+                for _ in range(repeats)
+            ),
+            key=lambda cost: cost.cpu,
+        )
+        costs[name] = runs[len(runs) // 2]
+    return costs
+
+
+FUSION_TARGET = 2.0  # CPU s of fusion_calls per sample
+
+
+def fusion_lines(costs: dict[str, Cost]) -> list[str]:
+    worst = max(c.cpu for c in costs.values())
+    lines = [
+        "## Fusion evidence (rule fusion_calls)",
+        "",
+        "| BAM | CPU s | wall s |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {name} | {c.cpu:.2f} | {c.wall:.2f} |" for name, c in costs.items()]
+    return lines + [
+        "",
+        f"One process with Python's start and imports, median of 3 runs; target under"
+        f" {FUSION_TARGET:.0f} CPU s: {'met' if worst < FUSION_TARGET else 'missed'}.",
+        "",
+    ]
+
+
 # ------------------------------------------------------------------ report
 
 
@@ -315,7 +401,7 @@ def tool_versions() -> list[str]:
     return versions
 
 
-def report(facts, read_once, hand, genotyper, cohorts, started, scheduler) -> str:
+def report(facts, read_once, hand, genotyper, cohorts, started, scheduler, fusion) -> str:
     hand_cpu = sum(c.cpu for c in hand.values())
     by_size = {c["samples"]: c for c in cohorts}
     lines = [
@@ -366,6 +452,7 @@ def report(facts, read_once, hand, genotyper, cohorts, started, scheduler) -> st
         f"Genotyper / mpileup = {geno.cpu / mpileup.cpu:.2f} "
         f"({'met' if geno.cpu <= mpileup.cpu else 'missed'}: target at most 1).",
         "",
+        *fusion_lines(fusion),
         f"## Cohorts on --cores {cohorts[0]['cores']} (--scheduler {scheduler})",
         "",
         "| samples | wall | wall per sample | CPU | CPU per sample |",
@@ -403,21 +490,39 @@ def main() -> None:
         choices=["greedy", "ilp"],
         help="Snakemake's job scheduler (profiles/default uses greedy)",
     )
+    parser.add_argument(
+        "--fusion-only",
+        action="store_true",
+        help="measure the fusion evidence alone (writes benchmarks/results/fusion_cost.md)",
+    )
     args = parser.parse_args()
     started = time.time()
     paths = prepare_bam()
+    if args.fusion_only:
+        fusion = fusion_evidence_cost(paths)
+        text = "\n".join([
+            "# Fusion evidence cost", "",
+            f"`benchmarks/sample_cost.py --fusion-only`, {time.strftime('%Y-%m-%d %H:%M')}."
+            f" Machine: {machine()['cpu']}, {machine()['nproc']} cores. The 1000x panel BAM of"
+            " the per-sample cost benchmark (see sample_cost.md).", "",
+            *fusion_lines(fusion),
+        ])  # fmt: skip
+        FUSION_RESULTS.write_text(text)
+        print(text)
+        return
     facts = bam_facts(paths)
     print(f"BAM: {facts}", file=sys.stderr, flush=True)
     read_once = measured(f"samtools view -c {paths['bam']} > /dev/null")
     hand = by_hand(paths)
     genotyper = genotyper_against_mpileup(paths)
+    fusion = fusion_evidence_cost(paths)
     cohorts = [run_cohort(paths, n, args.cores, args.scheduler) for n in sorted(args.cohorts)]
     (OUT / "measurements.json").write_text(json.dumps(
         {"facts": facts, "read_once": asdict(read_once),
          "hand": {k: asdict(v) for k, v in hand.items()},
          "genotyper": {k: asdict(v) if isinstance(v, Cost) else v for k, v in genotyper.items()},
          "cohorts": cohorts}, indent=1))  # fmt: skip
-    text = report(facts, read_once, hand, genotyper, cohorts, started, args.scheduler)
+    text = report(facts, read_once, hand, genotyper, cohorts, started, args.scheduler, fusion)
     RESULTS.write_text(text)
     print(text)
 

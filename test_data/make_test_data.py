@@ -25,9 +25,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "workflow" / "scripts"))
 
 from alkres.simulate import (  # noqa: E402
+    CONVENTIONS,
     GRCH38_CHR2_LENGTH,
+    Convention,
     Fusion,
     Haplotype,
+    MateTrap,
     SampleSpec,
     Target,
     Variant,
@@ -90,11 +93,31 @@ def eml4_targets() -> list[Target]:
     return targets
 
 
+# A locus that attracts mismapped mates of ALK reads from all over the gene, as a real panel's
+# BAMs show at this position (3.7 Mb from ALK); the P08/P09 libraries carry such chimeras.
+TRAP_POS = 32_916_487
+TRAP_REGION = (TRAP_POS - 500, TRAP_POS + 700)
+# An Alu-like stretch of EML4 intron 13 holding P08's EML4 breakpoint, copied to three other
+# places on chr2: the partner side of P08's split reads maps to four places at MAPQ 0.
+REPEAT = (42_300_151, 42_300_450)
+REPEAT_COPIES = (61_234_001, 118_500_001, 187_700_001)
+
+
 def sequence_only_regions() -> list[tuple[int, int]]:
-    """Uncaptured stretches given bases so that fusion reads map across: the EML4 gene, and ALK
-    from exon 21 to exon 18 (intron 19 and its neighbours)."""
+    """Uncaptured stretches given bases so that fusion reads map across: ALK from exon 21 to
+    exon 18 (intron 19 and its neighbours), the EML4 gene, and the mate-trap locus. New regions
+    go last: each draws from one random stream, so earlier regions keep their bases."""
     eml4 = load_exons(BUILD, "EML4")
-    return [(alk_exon(21).start, alk_exon(18).end), (eml4[0].start, eml4[-1].end)]
+    return [(alk_exon(21).start, alk_exon(18).end), (eml4[0].start, eml4[-1].end), TRAP_REGION]
+
+
+def repeat_copies() -> list[tuple[int, int, int]]:
+    return [(REPEAT[0], REPEAT[1], destination) for destination in REPEAT_COPIES]
+
+
+def alk_gene_span() -> tuple[int, int]:
+    exons = load_exons(BUILD, "ALK")
+    return min(e.start for e in exons), max(e.end for e in exons)
 
 
 def control_targets() -> list[Target]:
@@ -112,7 +135,7 @@ def control_targets() -> list[Target]:
 TRUTH_COLUMNS = ["sample_id", "patient_id", "sample_type", "tumor_purity", "simulated_depth",
                  "alteration", "type", "hgvs_c", "chrom", "pos", "end", "ref", "alt", "vaf",
                  "copy_number", "phase", "note", "partner_gene", "partner_chrom", "partner_pos",
-                 "exon_pair", "variant", "reciprocal"]  # fmt: skip
+                 "exon_pair", "variant", "reciprocal", "convention", "mate_trap"]  # fmt: skip
 
 
 def small_variant(
@@ -151,21 +174,26 @@ def eml4_alk(
 def cohort_specs(alk) -> tuple[list[dict], list[dict]]:
     """The synthetic cohort: sample-sheet rows with their simulation spec, and clinical rows."""
     g1202r = codon_substitution(alk, 1202, "AGA")  # c.3604G>A
+    i1171n = codon_substitution(alk, 1171, "AAC")  # c.3512T>A
+    trap = MateTrap(CHROM, TRAP_POS, 60, alk_gene_span())
     l1196m = codon_substitution(alk, 1196, "ATG")  # c.3586C>A
     t1151dup = cds_edit_to_variant(alk, 3454, 3453, alk.cds[3450:3453])  # c.3451_3453dup (ACG)
     alk_3prime_start = alk.c_to_g(len(alk.cds)) - 2_000
 
     def row(sample_id, patient_id, sample_type, date, tkis, purity, fold, specimen="tissue",
-            haplotypes=(), gains=(), truth=(), fmt="cram", fusion=None):  # fmt: skip
+            haplotypes=(), gains=(), truth=(), fmt="cram", fusion=None, convention="default",
+            traps=()):  # fmt: skip
         fusions = [] if fusion is None else [fusion[0]]
         truth = [*truth] if fusion is None else [fusion[1], *truth]
         return {
+            "convention": CONVENTIONS[convention] if isinstance(convention, str) else convention,
             "sheet": {
                 "sample_id": sample_id, "patient_id": patient_id, "bam": f"bams/{sample_id}.{fmt}",
                 "sample_type": sample_type, "specimen": specimen, "collection_date": date,
                 "prior_tkis": tkis, "tumor_purity": "" if purity is None else str(purity),
             },
-            "spec": SampleSpec(sample_id, fold, list(haplotypes), list(gains), fusions),
+            "spec": SampleSpec(sample_id, fold, list(haplotypes), list(gains), fusions,
+                               list(traps)),
             "fold": fold, "truth": list(truth),
         }  # fmt: skip
 
@@ -222,6 +250,22 @@ def cohort_specs(alk) -> tuple[list[dict], list[dict]]:
             truth=[amplification_truth(4, 29_223_980)],
             fusion=eml4_alk("v2", 29_223_980, 42_325_640, purity=0.8, reciprocal=False,
                             copy_number=4)),
+        # Another lab's conventions (bwa mem -M, no MC/MQ tags, UMI-collapsed reads without
+        # duplicate flags), a v1 fusion whose EML4 side lies in a repeat with copies elsewhere,
+        # and ALK reads whose chimeric mates stack at one locus.
+        row("P08_T1", "P08", "tumor", "2025-03-11", "crizotinib;alectinib", 0.5, 500, fmt="bam",
+            haplotypes=[Haplotype((i1171n,), 0.15)],
+            truth=[small_variant("I1171N", "c.3512T>A", i1171n, 0.15)],
+            fusion=eml4_alk("v1", 29_223_760, 42_300_300, purity=0.5, reciprocal=False,
+                            note="EML4 breakpoint inside a repeat copied at three other loci"),
+            convention="vendor", traps=[trap]),
+        # An ALK-negative biopsy (tumour cells without the fusion) from a pipeline using
+        # bwa mem -M without MC/MQ tags, with the same mapping artefact.
+        row("P09_T1", "P09", "tumor", "2025-04-02", "crizotinib", 0.4, 500,
+            truth=[{"alteration": "none",
+                    "note": "ALK-negative tumour: no fusion; mates of ALK reads stack at the trap locus"}],
+            convention=Convention("bwa_mem_M_no_mate_tags", mark_secondary=True, mate_tags=False),
+            traps=[trap]),
         row("N01", "", "normal", "", "", None, 400),
         row("N02", "", "normal", "", "", None, 400),
         row("N03", "", "normal", "", "", None, 400),
@@ -235,6 +279,21 @@ def cohort_specs(alk) -> tuple[list[dict], list[dict]]:
         {"patient_id": "P03", "next_tki": "lorlatinib", "best_response": "PD"},
     ]
     return samples, clinical
+
+
+def panel_order(targets: list[Target]) -> list[Target]:
+    """ALK (exon 1 first, then intron 19 before exon 20), EML4 (exon 1 first), then controls."""
+
+    def key(target: Target) -> tuple:
+        gene, _, part = target.name.partition("_")
+        if gene == "ALK":
+            number = 19.5 if part == "intron19" else int(part.removeprefix("exon"))
+            return (0, number)
+        if gene == "EML4":
+            return (1, int(part.removeprefix("exon")))
+        return (2, target.start)
+
+    return sorted(targets, key=key)
 
 
 def write_tsv(path: Path, rows: list[dict], header: list[str], comment: str = "") -> None:
@@ -284,12 +343,15 @@ def main() -> None:
     targets = sorted(alk_targets() + eml4_targets() + control_targets(), key=lambda t: t.start)
     islands = merge_targets_into_islands(targets)
     reference = build_reference(islands, [alk], GRCH38_CHR2_LENGTH, seed=stable_seed("reference"),
-                                sequence_only=sequence_only_regions())  # fmt: skip
+                                sequence_only=sequence_only_regions(),
+                                copies=repeat_copies())  # fmt: skip
     plain_reference = write_reference(reference, BUILD_DIR)
 
+    # As vendors ship panel BEDs: gene by gene, each gene's targets in transcript order (ALK,
+    # on the minus strand, from exon 1 at the highest position down). alkres sorts it.
     PANEL_BED.parent.mkdir(parents=True, exist_ok=True)
     with open(PANEL_BED, "w") as bed:
-        for target in targets:
+        for target in panel_order(targets):
             bed.write(f"{target.chrom}\t{target.start - 1}\t{target.end}\t{target.name}\n")
 
     samples, clinical = cohort_specs(alk)
@@ -301,7 +363,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix=f"alkres_{sample_id}_") as tmp:
             workdir = Path(tmp)
             reads = simulate_reads(sample["spec"], islands, reference, workdir)
-            align(sample_id, reads, plain_reference, HERE / sample["sheet"]["bam"], workdir)
+            align(sample_id, reads, plain_reference, HERE / sample["sheet"]["bam"], workdir,
+                  convention=sample["convention"])  # fmt: skip
 
     sheet_header = ["sample_id", "patient_id", "bam", "sample_type", "specimen",
                     "collection_date", "prior_tkis", "tumor_purity"]  # fmt: skip
@@ -313,7 +376,9 @@ def main() -> None:
         sheet = sample["sheet"]
         base = {"sample_id": sheet["sample_id"], "patient_id": sheet["patient_id"],
                 "sample_type": sheet["sample_type"], "tumor_purity": sheet["tumor_purity"],
-                "simulated_depth": sample["fold"]}  # fmt: skip
+                "simulated_depth": sample["fold"], "convention": sample["convention"].name,
+                "mate_trap": ";".join(f"{t.chrom}:{t.pos} ({t.pairs} pairs)"
+                                      for t in sample["spec"].traps)}  # fmt: skip
         for alteration in sample["truth"] or [{"alteration": "none"}]:
             truth_rows.append({column: "" for column in TRUTH_COLUMNS} | base | alteration)
     write_tsv(HERE / "truth.tsv", truth_rows, TRUTH_COLUMNS,

@@ -42,6 +42,23 @@ def test_breakpoints_lie_in_their_introns(bench, plans):
         assert eml4[plan.eml4_intron - 1].end < plan.partner_break < eml4[plan.eml4_intron].start
         if plan.kind in bench.KIND_INTRON:
             assert plan.eml4_intron == bench.KIND_INTRON[plan.kind]
+        if plan.kind == "repeat":
+            # Inside the repeat, with repeat sequence next to the junction on the EML4 side.
+            assert bench.REPEAT[0] + 60 <= plan.partner_break <= bench.REPEAT[1] - 20
+
+
+def test_every_sample_carries_the_mate_trap_and_is_read_in_every_convention(bench, plans):
+    alk, grid = plans
+    bench.init_worker.__globals__["_WORKER"].update(
+        alk_span=bench.alk_span(alk), trap_sources=bench.alk_exon_islands(alk)
+    )
+    for plan in (grid[0], grid[-1]):  # a fusion and a fusion-free sample
+        (trap,) = bench.spec_of(plan).traps
+        assert trap.pos == bench.TRAP_POS and trap.pairs == round(plan.depth * 0.2)
+        # Chimeras come from ALK exons across the gene, not only the captured window.
+        assert len(trap.source_islands) >= 20
+    assert set(bench.CONVENTION_NAMES) <= set(bench.CONVENTIONS)
+    assert sum(1 for p in grid if not p.fraction) >= 40
 
 
 def test_scoring(bench, plans):
@@ -51,9 +68,18 @@ def test_scoring(bench, plans):
              "sides": ("left", "left"), "exon_pair": plan.expected_exon_pair}  # fmt: skip
     reciprocal = {"alk_pos": plan.alk_break + 1, "partner_pos": plan.partner_break + 1,
                   "sides": ("right", "right"), "exon_pair": ""}  # fmt: skip
-    row = bench.evaluate(plan, "alkres", [truth, reciprocal])
+    rows = [
+        {"alk_pos": plan.alk_break, "partner_pos": plan.partner_break, "partner_chrom": "chr2"},
+        {"alk_pos": plan.alk_break + 400, "partner_pos": plan.partner_break - 300,
+         "partner_chrom": "chr2"},
+        {"alk_pos": plan.alk_break, "partner_pos": 30_001, "partner_chrom": "chr7"},
+    ]  # fmt: skip
+    row = bench.evaluate(plan, "alkres", [truth, reciprocal], rows)
     assert (row["detected"], row["exon_pair_right"], row["false_calls"]) == (1, 1, 0)
     assert row["alk_distance"] == 0
+    assert (row["event_rows"], row["extra_rows"]) == (2, 1)  # a second row of the same event
+    repeat_copy = dict(truth, partner_chrom="chr7")
+    assert bench.evaluate(plan, "alkres", [repeat_copy])["false_calls"] == 1
     far = dict(truth, partner_pos=plan.partner_break + 10_000)
     row = bench.evaluate(plan, "alkres", [far])
     assert (row["detected"], row["false_calls"]) == (0, 1)

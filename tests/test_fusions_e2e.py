@@ -168,7 +168,7 @@ def test_without_supplementary_alignments_soft_clips_still_give_the_fusion(tmp_p
     assert abs(row["partner_pos"] - int(simulated["partner_pos"])) <= 5
     assert row["split_fragments"] > 0
     assert result.status["supplementary_records"] == 0
-    assert any("no supplementary alignments" in flag for flag in result.status["flags"])
+    assert any("no split alignments" in flag for flag in result.status["flags"])
 
 
 def test_duplicates_are_not_support(tmp_path):
@@ -221,3 +221,125 @@ def test_a_caller_that_could_not_run_is_said_so(tmp_path):
         == "delly: not run (Delly found too few reads to estimate library parameters)"
     )
     assert row["agreement"] == "agree"
+
+
+# ---------------------------------------------------------------- other labs' conventions
+
+
+def truth_of(truth, sample_id):
+    return [row for row in truth if row["sample_id"] == sample_id]
+
+
+def trapped(truth):
+    """Samples whose libraries carry chimeras with mates stacked at one locus."""
+    return sorted({row["sample_id"] for row in truth if row["mate_trap"]})
+
+
+def test_the_cohort_carries_other_labs_conventions(truth):
+    conventions = {row["convention"] for row in truth}
+    assert {"default", "vendor", "bwa_mem_M_no_mate_tags"} <= conventions
+    assert len(trapped(truth)) >= 2
+    assert any(r["type"] == "fusion" and r["sample_id"] in trapped(truth) for r in truth)
+    assert any(
+        r["sample_type"] == "tumor"
+        and r["alteration"] == "none"
+        and r["sample_id"] in trapped(truth)
+        for r in truth
+    )
+
+
+def test_vendor_bam_with_a_repeat_partner_gives_one_row(fusion_tables, statuses, truth):
+    """bwa mem -M, no MC/MQ, UMI-collapsed reads, and an EML4 breakpoint inside a repeat copied
+    elsewhere: one row, EML4 named by uniquely placed evidence, the repeat copies named nowhere."""
+    for sample_id in trapped(truth):
+        (simulated,) = [r for r in truth_of(truth, sample_id) if r["type"] == "fusion"] or [None]
+        if simulated is None:
+            continue
+        rows = fusion_tables[sample_id]
+        (row,) = [r for r in rows if r["alkres"] == "detected"]
+        assert row["fusion"] == simulated["alteration"]
+        assert abs(int(row["alk_pos"]) - int(simulated["pos"])) <= 5
+        assert abs(int(row["partner_pos"]) - int(simulated["partner_pos"])) <= 5
+        assert int(row["ambiguous_fragments"]) > 0  # the repeat-placed split reads joined
+        assert int(row["split_fragments"]) > 0
+        # No row for another place of the repeat, nor for the trap locus.
+        assert all(
+            r["partner_chrom"] == simulated["partner_chrom"]
+            and abs(int(r["partner_pos"]) - int(simulated["partner_pos"])) < 1_000
+            for r in rows
+        ), rows
+        notes = " | ".join(statuses[sample_id]["notes"])
+        if simulated["convention"] == "vendor":
+            assert "flagged secondary (bwa mem -M)" in notes
+            assert "no MC/MQ tags" in notes
+            assert "UMI tags (MI, RX)" in notes
+
+
+def test_mate_traps_are_reported_as_artefacts_not_junctions(
+    fusion_tables, statuses, pipeline_run, truth
+):
+    qc = {row["sample_id"]: row for row in read_tsv(pipeline_run / "qc" / "qc_summary.tsv")}
+    for sample_id in trapped(truth):
+        locus = truth_of(truth, sample_id)[0]["mate_trap"].split(" ")[0]
+        status = statuses[sample_id]
+        (artefact,) = [a for a in status["artefacts"] if a["locus"] == locus]
+        assert artefact["window_pairs"] >= 3 and artefact["gene_pairs"] >= 10
+        assert all(
+            locus.split(":")[1] not in str(r["partner_pos"]) for r in fusion_tables[sample_id]
+        )
+        assert f"note: mapping artefact at {locus}" in qc[sample_id]["reasons"]
+
+
+def test_an_alk_negative_tumour_is_not_a_fusion(fusion_tables, statuses, truth):
+    negatives = [
+        r["sample_id"] for r in truth
+        if r["sample_type"] == "tumor" and r["alteration"] == "none" and r["mate_trap"]
+    ]  # fmt: skip
+    assert negatives
+    for sample_id in negatives:
+        assert [r for r in fusion_tables[sample_id] if r["alkres"] == "detected"] == []
+        assert statuses[sample_id]["status"] == NOT_DETECTED
+
+
+def test_conventions_rewritten_from_one_bam_give_the_same_junction(tmp_path):
+    """P02's reads as another lab would hand them over: split parts secondary instead of
+    supplementary (bwa mem -M), MC/MQ tags stripped, duplicates unflagged with UMI tags (reads
+    collapsed upstream). The junction, its fragments and its fraction stay the same."""
+    source = TEST_DATA / "bams" / "P02_T1.cram"
+
+    def as_secondary(read):
+        if read.is_supplementary:
+            read.is_supplementary, read.is_secondary = False, True
+        return read
+
+    def without_mate_tags(read):
+        for tag in ("MC", "MQ"):
+            if read.has_tag(tag):
+                read.set_tag(tag, None)
+        return read
+
+    def umi_collapsed(read):
+        if read.is_duplicate:
+            return None  # collapsed into its family's consensus read
+        read.set_tag("RX", "ACGTACGT", "Z")
+        read.set_tag("MI", read.query_name.rsplit(":", 1)[-1], "Z")
+        return read
+
+    original = assess_sample("P02_T1", "tumor", source, REFERENCE, alk(), FusionSettings(), {})
+    (expected,) = [r for r in original.rows if r["alkres"] == "detected"]
+    keys = ("fusion", "alk_pos", "partner_pos", "split_fragments", "discordant_fragments",
+            "supporting_fragments", "spanning_fragments", "fraction")  # fmt: skip
+    for name, change in (("secondary", as_secondary), ("nomatetags", without_mate_tags),
+                         ("umi", umi_collapsed)):  # fmt: skip
+        bam = rewrite(source, tmp_path / f"{name}.bam", change)
+        result = assess_sample("P02_T1", "tumor", bam, REFERENCE, alk(), FusionSettings(), {})
+        (row,) = [r for r in result.rows if r["alkres"] == "detected"]
+        assert {k: row[k] for k in keys} == {k: expected[k] for k in keys}, name
+        if name == "secondary":
+            assert result.status["secondary_split_records"] > 0
+            assert result.status["supplementary_records"] == 0
+            assert not any("no split alignments" in f for f in result.status["flags"])
+        if name == "umi":
+            assert result.status["duplicates_skipped"] == 0
+            assert result.status["umi_tags"] == ["MI", "RX"]
+            assert any("each read pair counts as one molecule" in n for n in result.status["notes"])

@@ -124,3 +124,27 @@ def test_inputs_are_not_modified(reference, tmp_path):
     before = copy.read_bytes()
     check_alignment_file("S1", copy, reference, f"{reference}.fai")
     assert copy.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [BAM.name]
+
+
+def with_extra_contigs(header: str, names: list[str]) -> str:
+    """The header with @SQ lines for contigs the reference does not have, after the others."""
+    lines = header.splitlines()
+    last_sq = max(i for i, line in enumerate(lines) if line.startswith("@SQ"))
+    extra = [f"@SQ\tSN:{name}\tLN:{1000 + i}" for i, name in enumerate(names)]
+    return "\n".join(lines[: last_sq + 1] + extra + lines[last_sq + 1 :]) + "\n"
+
+
+@pytest.mark.parametrize("extra", [["chrEBV"], [f"chrUn_decoy{i}" for i in range(8)]])
+def test_reference_without_a_contig_of_the_bam_stops_naming_both(reference, tmp_path, extra):
+    """Delly (and CRAM decoding) read the reference of every contig the header names."""
+    bam = reheadered(BAM, tmp_path, lambda h: with_extra_contigs(h, extra))
+    with pytest.raises(InputError) as error:
+        check_alignment_file("S1", bam, reference, f"{reference}.fai", reference_name="/my/ref.fa")
+    message = str(error.value)
+    assert (
+        f"sample S1: {bam} names {len(extra)} contig(s) that the reference /my/ref.fa lacks"
+        in message
+    )
+    assert ", ".join(extra[:5]) in message and all(name not in message for name in extra[5:])
+    assert "Fix: set reference.fasta to the FASTA the reads were aligned to" in message
+    assert "\n" not in message

@@ -125,14 +125,34 @@ def truncated_copy(tmp_path) -> str:
     return SHEET_HEADER + GOOD_ROW.replace(f"{BAMS}/P04_T1.cram", str(truncated))
 
 
+def bam_with_a_contig_the_reference_lacks(tmp_path) -> str:
+    """P05_T1.bam with one more @SQ line (chrEBV), indexed: its reads still fit the reference."""
+    header = subprocess.run(["samtools", "view", "-H", str(BAMS / "P05_T1.bam")], check=True,
+                            capture_output=True, text=True).stdout  # fmt: skip
+    lines = header.splitlines(keepends=True)
+    after_sq = max(i for i, line in enumerate(lines) if line.startswith("@SQ")) + 1
+    lines.insert(after_sq, "@SQ\tSN:chrEBV\tLN:171823\n")
+    (tmp_path / "header.sam").write_text("".join(lines))
+    bam = tmp_path / "ebv.bam"
+    with open(bam, "wb") as out:
+        subprocess.run(["samtools", "reheader", str(tmp_path / "header.sam"),
+                        str(BAMS / "P05_T1.bam")], check=True, stdout=out)  # fmt: skip
+    subprocess.run(["samtools", "index", str(bam)], check=True)
+    row = GOOD_ROW.replace("P04_T1", "P05_T1").replace("P04", "P05")
+    return SHEET_HEADER + row.replace(f"{BAMS}/P05_T1.cram", str(bam))
+
+
 @pytest.mark.parametrize(
     "make_sheet, config, expected",
     [
         (truncated_copy, [], r"sample P04_T1: \S+truncated.cram is truncated or corrupt"),
         (lambda tmp: SHEET_HEADER + GOOD_ROW, ["reference={'build': 'GRCh37'}"],
          r"reference.build is GRCh37.*Fix: set reference.build: GRCh38"),
+        (bam_with_a_contig_the_reference_lacks, [],
+         r"sample P05_T1: \S+ebv.bam names 1 contig\(s\) that the reference "
+         r"\S+chr2_alk_panel.fa.gz lacks \(chrEBV\)\. Fix: set reference.fasta"),
     ],
-    ids=["truncated-cram", "wrong-build"],
+    ids=["truncated-cram", "wrong-build", "fasta-lacks-a-bam-contig"],
 )  # fmt: skip
 def test_bad_input_stops_the_run_with_the_fix(tmp_path, make_sheet, config, expected):
     """Checked before any result is computed: no QC, call or report is written."""
@@ -223,3 +243,16 @@ def test_misspelt_resources_entry_stops_with_the_fix(tmp_path):
     assert result.returncode != 0
     message = result.stdout + result.stderr
     assert "call_freebays names no step of alkres" in message and "Fix:" in message
+
+
+def test_every_rule_has_an_entry_in_the_bundled_resources_table():
+    """config.yaml lists every step (the error for a misspelt entry lists them from there)."""
+    import yaml
+
+    rule_files = [REPO / "Snakefile", *(REPO / "workflow" / "rules").rglob("*.smk")]
+    names = {name for path in rule_files
+             for name in re.findall(r"^rule (\w+):", path.read_text(), re.MULTILINE)}  # fmt: skip
+    entries = set(yaml.safe_load((REPO / "config.yaml").read_text())["resources"])
+    index_rules = {"index_bam", "index_cram"}  # both use the entry index_alignment
+    assert names - {"all"} - index_rules <= entries, sorted(names - entries)
+    assert "index_alignment" in entries and index_rules <= names

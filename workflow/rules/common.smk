@@ -6,8 +6,13 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
+# The alkres folder. Not workflow.basedir: that is the folder of the main Snakefile, which is
+# the user's own when alkres runs as a module (`module alkres: snakefile: ...`).
+ALKRES_DIR = Path(str(workflow.current_basedir)).parents[1]
+BUNDLED_CONFIG = ALKRES_DIR / "config.yaml"
+sys.path.insert(0, str(ALKRES_DIR / "workflow" / "scripts"))
 
+from alkres.settings import load_defaults, run_config  # noqa: E402
 from alkres.sheets import (  # noqa: E402
     ID_PATTERN,
     SheetError,
@@ -16,10 +21,37 @@ from alkres.sheets import (  # noqa: E402
     validate_config,
 )
 
-SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
+SCHEMAS = ALKRES_DIR / "workflow" / "schemas"
+AS_MODULE = (
+    Path(workflow.main_snakefile).resolve() != (ALKRES_DIR / "Snakefile").resolve()
+)
+
+
+def user_config():
+    """The config the user gave. `configfile: "config.yaml"` reads the working directory's
+    config.yaml; in the alkres folder that is the bundled one, whose data (the test cohort)
+    counts only in the demo run, without --configfile. A module gets the importer's config.
+    """
+    loaded = {Path(path).resolve() for path in workflow.configfiles}
+    if AS_MODULE or BUNDLED_CONFIG.resolve() not in loaded:
+        return config
+    if not workflow.overwrite_configfiles:
+        return config  # the demo run (make run), perhaps with --config
+    return workflow.config_settings.overwrite_config  # --configfile and --config
+
+
+def config_source():
+    """The user's config files, for messages."""
+    files = workflow.overwrite_configfiles or workflow.configfiles
+    return ", ".join(str(path) for path in files) or "config"
+
 
 try:
-    config.update(validate_config(config, SCHEMAS / "config.schema.yaml"))
+    _settings = run_config(
+        user_config(), load_defaults(BUNDLED_CONFIG), config_source()
+    )
+    config.clear()  # in place: rules, scripts (snakemake.config) and an importer share it
+    config.update(validate_config(_settings, SCHEMAS / "config.schema.yaml"))
     SAMPLES = read_sample_sheet(config["samples"], SCHEMAS / "samples.schema.yaml")
     CLINICAL = (
         read_clinical_sheet(
@@ -37,10 +69,10 @@ OUTDIR = config["outdir"].rstrip("/")
 
 def bundled_resource(path):
     """A relative path read from the working directory, else from the alkres folder: the
-    defaults (resources/...) then work when Snakemake runs elsewhere (--directory)."""
+    defaults (resources/...) then work when Snakemake runs elsewhere, or as a module."""
     if Path(path).is_absolute() or Path(path).exists():
         return path
-    bundled = Path(workflow.basedir) / path
+    bundled = ALKRES_DIR / path
     return str(bundled) if bundled.exists() else path
 
 
@@ -49,9 +81,7 @@ TUMORS = SAMPLES[SAMPLES["sample_type"] == "tumor"]
 NORMALS = SAMPLES[SAMPLES["sample_type"] == "normal"]
 CALLERS = config["calling"]["callers"]
 for caller in CALLERS:
-    if not (
-        Path(workflow.basedir) / "workflow" / "rules" / "callers" / f"{caller}.smk"
-    ).exists():
+    if not (ALKRES_DIR / "workflow" / "rules" / "callers" / f"{caller}.smk").exists():
         raise WorkflowError(
             f"config calling.callers: no rule file workflow/rules/callers/{caller}.smk. "
             "Fix: use bcftools and/or freebayes, or add that rule file (rule call_<name>)."
@@ -59,11 +89,7 @@ for caller in CALLERS:
 FUSION_CALLERS = config["fusions"]["callers"]
 for caller in FUSION_CALLERS:
     if not (
-        Path(workflow.basedir)
-        / "workflow"
-        / "rules"
-        / "fusion_callers"
-        / f"{caller}.smk"
+        ALKRES_DIR / "workflow" / "rules" / "fusion_callers" / f"{caller}.smk"
     ).exists():
         raise WorkflowError(
             f"config fusions.callers: no rule file workflow/rules/fusion_callers/{caller}.smk. "
@@ -120,14 +146,19 @@ def job_group(name):
 
 def check_resource_names():
     """A `resources:` entry must name a rule: a misspelt one would be ignored silently."""
-    # index_bam and index_cram share the entry index_alignment.
-    rules = {rule.name for rule in workflow.rules} - {"all", "index_bam", "index_cram"}
-    known = rules | {"default", "index_alignment"}
-    unknown = sorted(set(config.get("resources", {})) - known)
+    # index_bam and index_cram share the entry index_alignment. `rules` knows the rules by
+    # their own names, also in a module (where workflow.rules carries the importer's prefix).
+    entries = set(config.get("resources", {})) - {"default", "index_alignment"}
+    unknown = sorted(
+        name
+        for name in entries
+        if name in {"all", "index_bam", "index_cram"} or not rules.has(name)
+    )
     if unknown:
+        known = sorted(set(load_defaults(BUNDLED_CONFIG)["resources"]) - {"default"})
         raise WorkflowError(
             f"config resources: {', '.join(unknown)} names no step of alkres. "
-            f"Fix: use 'default' or one of {', '.join(sorted(known - {'default'}))}."
+            f"Fix: use 'default' or one of {', '.join(known)}."
         )
 
 

@@ -5,7 +5,7 @@
 
 rule cnv_bins:
     input:
-        targets=config["panel"]["targets"],
+        targets=rules.panel_targets.output.bed,
     output:
         targets=f"{OUTDIR}/cnv/bins.target.bed",
         antitargets=f"{OUTDIR}/cnv/bins.antitarget.bed",

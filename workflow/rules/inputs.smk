@@ -89,7 +89,8 @@ rule check_alignment:
         mem_mb=rule_mem_mb("check_alignment"),
         runtime=rule_runtime("check_alignment"),
     params:
-        # Messages name the user's file, not the link under outdir.
+        # Messages name the user's files, not the links under outdir.
         source=lambda wildcards: sheet_value(wildcards.sample, "bam"),
+        reference=REFERENCE_FASTA,
     script:
         "../scripts/check_alignment.py"

@@ -8,7 +8,7 @@ rule mosdepth:
         bam=get_bam,
         bai=get_bam_index,
         checked=checked_alignment(),
-        targets=config["panel"]["targets"],
+        targets=rules.panel_targets.output.bed,
     output:
         summary=f"{OUTDIR}/qc/mosdepth/{{sample}}.mosdepth.summary.txt",
         global_dist=f"{OUTDIR}/qc/mosdepth/{{sample}}.mosdepth.global.dist.txt",
@@ -141,7 +141,7 @@ rule multiqc:
             f"{OUTDIR}/qc/multiqc_custom/alkres_resistance_mqc.tsv",
             f"{OUTDIR}/qc/multiqc_custom/alkres_fusion_variants_mqc.tsv",
         ],
-        config=f"{workflow.basedir}/workflow/report/multiqc_config.yaml",
+        config=ALKRES_DIR / "workflow" / "report" / "multiqc_config.yaml",
     output:
         report=report(
             f"{OUTDIR}/qc/multiqc_report.html",

@@ -1,5 +1,7 @@
 # The reference as the workflow reads it, under outdir: a link to the user's plain FASTA (its
 # .fai linked, or built there: inputs are never written to), or a bgzip FASTA decompressed.
+# The panel BED as the workflow reads it: checked against the reference and sorted once
+# (vendor BEDs come in transcript order); every step reads that copy, never the user's file.
 
 
 rule reference_index:
@@ -63,9 +65,32 @@ rule hotspot_codons_bed:
         "../scripts/hotspot_codons_bed.py"
 
 
-rule calling_targets:
+rule panel_targets:
     input:
         targets=config["panel"]["targets"],
+        fai=f"{REFERENCE}.fai",
+    output:
+        bed=f"{OUTDIR}/reference/panel_targets.bed",
+    log:
+        f"{OUTDIR}/logs/panel_targets.log",
+    group:
+        job_group("setup")
+    conda:
+        "../../envs/python.yaml"
+    threads: rule_threads("panel_targets")
+    resources:
+        mem_mb=rule_mem_mb("panel_targets"),
+        runtime=rule_runtime("panel_targets"),
+    params:
+        # Messages name the user's FASTA, not the link under outdir.
+        reference=REFERENCE_FASTA,
+    script:
+        "../scripts/panel_targets.py"
+
+
+rule calling_targets:
+    input:
+        targets=rules.panel_targets.output.bed,
         fai=f"{REFERENCE}.fai",
     output:
         bed=f"{OUTDIR}/reference/calling_targets.bed",

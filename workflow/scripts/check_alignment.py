@@ -12,6 +12,7 @@ try:
         snakemake.params.source,
         snakemake.input.fasta,
         snakemake.input.fai,
+        reference_name=snakemake.params.reference,
     )
 except InputError as error:
     fail(error)

@@ -4,6 +4,7 @@ structural-variant callers' calls, and the sample's fusion status for QC and the
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,26 +12,31 @@ from pathlib import Path
 import pysam
 
 from alkres.alterations import ALTERATION_COLUMNS
-from alkres.fusion_types import load_partners, load_variant_names, type_fusion
+from alkres.fusion_types import load_partners, load_variant_names, locate, type_fusion
 from alkres.fusions import (
     CT_OF_SIDE,
+    Evidence,
     FusionSettings,
     Junction,
     Window,
     breakpoint_window,
     call_junctions,
+    calling_fragments,
     fragments_needed,
-    gather_junctions,
+    gather_evidence,
 )
 from alkres.transcript import Transcript
 
 FUSION_COLUMNS = [
     "sample_id", "fusion", "partner", "exon_pair", "variant", "in_frame", "orientation",
     "alk_chrom", "alk_pos", "partner_chrom", "partner_pos", "precise", "split_fragments",
-    "discordant_fragments", "supporting_fragments", "spanning_fragments", "fraction",
+    "discordant_fragments", "ambiguous_fragments", "supporting_fragments", "spanning_fragments", "fraction",
     "reciprocal_seen", "reciprocal_fragments", "alkres", "callers", "agreement", "note",
 ]  # fmt: skip
 SIDE_OF_CT = {value: key for key, value in CT_OF_SIDE.items()}
+# Reads in the window from which a BAM with duplicates marked would show some: fewer (a shallow
+# library) and no duplicate flags say nothing about how the BAM was made.
+DUPLICATE_NOTE_RECORDS = 5_000
 
 
 @dataclass(frozen=True)
@@ -132,29 +138,27 @@ def assess_sample(
     partners = load_partners(alk.build)
     variant_names = load_variant_names()
     spans = [(alk.chrom, p.span[0] - 2_000, p.span[1] + 2_000) for p in partners]
+    gene_span = (min(e.start for e in alk.exons), max(e.end for e in alk.exons))
     with (
         pysam.AlignmentFile(str(bam), reference_filename=str(fasta)) as alignment,
         pysam.FastaFile(str(fasta)) as reference,
     ):
-        junctions, collected = gather_junctions(alignment, reference, window, settings, spans)
+        evidence = gather_evidence(alignment, reference, window, settings, spans, gene_span)
+    junctions = evidence.junctions
     calls = {
         caller: read_caller_junctions(path, caller, window) for caller, path in caller_files.items()
     }
     not_run = {caller: caller_not_run(path) for caller, path in caller_files.items()}
     called, reciprocals = call_junctions(junctions, settings)
-    rows, matched_calls = [], set()
-    shown_as_reciprocal = set()
+    rows, matched_calls, row_junctions = [], set(), []
     for index, junction in enumerate(junctions):
+        if not calling_fragments(junction):
+            continue  # no uniquely placed support: ambiguous evidence names no partner
         reciprocal = reciprocals.get(index)
         fusion = type_fusion(
             alk, partners, variant_names, junction.alk_pos, junction.alk_side,
             junction.partner_chrom, junction.partner_pos, junction.partner_side,
         )  # fmt: skip
-        # A called driver junction carries its reciprocal in its row.
-        if not fusion.productive and reciprocal is not None:
-            partner_index = junctions.index(reciprocal)
-            if called[partner_index]:
-                shown_as_reciprocal.add(index)
         verdicts = {}
         for caller, caller_calls in calls.items():
             if not_run[caller]:
@@ -170,17 +174,84 @@ def assess_sample(
         seen_by_a_caller = any(is_detection(v) for v in verdicts.values())
         if not called[index] and not seen_by_a_caller and sample_type != "normal":
             continue  # below-threshold evidence of a tumour stays in the status counts
-        if index in shown_as_reciprocal:
-            continue
-        rows.append(fusion_row(sample_id, junction, fusion, called[index], reciprocal, verdicts))
+        row = fusion_row(sample_id, junction, fusion, called[index], reciprocal, verdicts)
+        rows.append(row)
+        row_junctions.append((row, junction, fusion.productive))
+    # One event, one row: a reciprocal junction is shown in the row of its driver junction.
+    drivers = [(row, j) for row, j, productive in row_junctions if productive]
+    folded = {
+        id(row)
+        for row, junction, productive in row_junctions
+        if not productive
+        and any(
+            is_reciprocal(junction.alk_side, junction.partner_side, junction.partner_chrom,
+                          junction.alk_pos, junction.partner_pos, driver,
+                          settings.cluster_distance)
+            for _, driver in drivers
+        )
+    }  # fmt: skip
+    rows = [row for row in rows if id(row) not in folded]
+    reach = evidence.collected.fragment_length
+    set_aside: dict = {}  # artefact locus -> caller -> junctions the caller calls there
     for caller, caller_calls in calls.items():
         for call in caller_calls:
-            if (caller, call) not in matched_calls:
-                rows.append(caller_only_row(sample_id, alk, partners, variant_names, call, calls))
+            if (caller, call) in matched_calls:
+                continue
+            host = next(
+                (
+                    row
+                    for row in rows
+                    if row["partner_chrom"] == call.partner_chrom
+                    and is_reciprocal_of_row(call, row, settings.cluster_distance)
+                ),
+                None,
+            )
+            if host is not None:
+                host["reciprocal_seen"] = "yes"  # the other junction of an event already shown
+                continue
+            artefact = next(
+                (
+                    a
+                    for a in evidence.artefacts
+                    if a.chrom == call.partner_chrom and abs(a.pos - call.partner_pos) <= 2 * reach
+                ),
+                None,
+            )
+            if artefact is not None:
+                # A caller's junction to an artefact locus is the artefact: counted, no row.
+                set_aside.setdefault(artefact, Counter())[caller] += 1
+                continue
+            rows.append(caller_only_row(sample_id, alk, partners, variant_names, call, calls))
     status = sample_status(
-        sample_id, sample_type, junctions, called, collected, window, settings, rows
+        sample_id, sample_type, evidence, called, window, settings, rows, alk, set_aside
     )
     return SampleFusions(rows, status)
+
+
+OPPOSITE = {"left": "right", "right": "left"}
+
+
+def is_reciprocal(alk_side, partner_side, partner_chrom, alk_pos, partner_pos, other, distance):
+    """Whether a junction is the other junction of ``other``'s balanced inversion."""
+    return (
+        other.alk_side == OPPOSITE[alk_side]
+        and other.partner_side == OPPOSITE[partner_side]
+        and other.partner_chrom == partner_chrom
+        and abs(other.alk_pos - alk_pos) <= distance
+        and abs(other.partner_pos - partner_pos) <= distance
+    )
+
+
+def is_reciprocal_of_row(call: CallerJunction, row: Mapping, distance: int) -> bool:
+    """Whether a caller's junction is the reciprocal of the junction a row shows."""
+    sides = dict(zip(("alk_side", "partner_side"), row["orientation"].split("to"), strict=True))
+    sides = {key: SIDE_OF_CT.get(value) for key, value in sides.items()}
+    if None in sides.values():
+        return False
+    shown = CallerJunction("", int(row["alk_pos"]), sides["alk_side"], row["partner_chrom"],
+                           int(row["partner_pos"]), sides["partner_side"], True, "")  # fmt: skip
+    return is_reciprocal(call.alk_side, call.partner_side, call.partner_chrom, call.alk_pos,
+                         call.partner_pos, shown, distance)  # fmt: skip
 
 
 def fusion_row(sample_id, junction, fusion, called, reciprocal, verdicts) -> dict:
@@ -203,6 +274,7 @@ def fusion_row(sample_id, junction, fusion, called, reciprocal, verdicts) -> dic
         "precise": "yes" if junction.precise else "no (discordant pairs only)",
         "split_fragments": len(junction.split_fragments),
         "discordant_fragments": len(junction.discordant_fragments),
+        "ambiguous_fragments": len(junction.ambiguous_fragments),
         "supporting_fragments": junction.supporting_fragments,
         "spanning_fragments": junction.spanning_fragments,
         "fraction": f"{junction.fraction:.4f}",
@@ -230,8 +302,8 @@ def caller_only_row(sample_id, alk, partners, variant_names, call, calls) -> dic
         "orientation": f"{CT_OF_SIDE[call.alk_side]}to{CT_OF_SIDE[call.partner_side]}",
         "alk_chrom": alk.chrom, "alk_pos": call.alk_pos, "partner_chrom": call.partner_chrom,
         "partner_pos": call.partner_pos, "precise": "", "split_fragments": 0,
-        "discordant_fragments": 0, "supporting_fragments": 0, "spanning_fragments": "",
-        "fraction": "", "reciprocal_seen": "", "reciprocal_fragments": "",
+        "discordant_fragments": 0, "ambiguous_fragments": 0, "supporting_fragments": 0,
+        "spanning_fragments": "", "fraction": "", "reciprocal_seen": "", "reciprocal_fragments": "",
         "alkres": "not detected",
         "callers": "; ".join(f"{caller}: {verdict}" for caller, verdict in verdicts.items()),
         "agreement": f"disagree: {call.caller}" + (f" ({call.support})" if call.support else ""),
@@ -242,32 +314,62 @@ def caller_only_row(sample_id, alk, partners, variant_names, call, calls) -> dic
 def sample_status(
     sample_id: str,
     sample_type: str,
-    junctions: Sequence[Junction],
+    evidence: Evidence,
     called: Sequence[bool],
-    collected,
     window: Window,
     settings: FusionSettings,
     rows: Sequence[dict],
+    alk: Transcript | None = None,
+    set_aside: Mapping | None = None,
 ) -> dict:
-    """Detected / not detected (with power) / not assessable, and the QC flags."""
+    """Detected / ALK breakpoint without a placed partner / not detected (with power) / not
+    assessable, the QC flags (warnings) and notes (how the reads were read: aligner
+    conventions, duplicates, mapping artefacts)."""
+    collected, junctions = evidence.collected, evidence.junctions
     depth = collected.median_spanning(
         window.intron_start, window.intron_end, step=25, anchor=settings.span_anchor
     )
     needed = fragments_needed(
         settings.limit_fraction, settings.min_supporting_fragments, settings.required_power
     )
-    flags = []
-    evidence = sum(j.supporting_fragments for j in junctions)
+    flags, notes = [], []
+    counted = [j for j in junctions if calling_fragments(j)]
+    evidence_fragments = sum(len(calling_fragments(j)) for j in counted)
     detected = [r for r in rows if r["alkres"] == "detected" and r["fusion"]]
+    # ALK breakpoints whose partner was never placed, away from any detected junction (near
+    # one, they are reads of that junction whose partner side the aligner could not place).
+    reach = collected.fragment_length
+    unplaced = [
+        j
+        for j in junctions
+        if not j.partner_placed
+        and len(j.aligned_fragments) >= settings.min_supporting_fragments
+        and not any(abs(int(r["alk_pos"]) - j.alk_pos) <= reach for r in detected)
+    ]
     if sample_type == "normal":
-        status = "fusion evidence in a normal" if evidence else "no fusion evidence (normal)"
-        if evidence:
+        status = (
+            "fusion evidence in a normal" if evidence_fragments else "no fusion evidence (normal)"
+        )
+        if evidence_fragments:
             flags.append(
-                f"fusion evidence in a normal: {evidence} fragment(s) at "
-                + ", ".join(f"{j.partner_chrom}:{j.partner_pos}" for j in junctions)
+                f"fusion evidence in a normal: {evidence_fragments} fragment(s) at "
+                + ", ".join(
+                    f"{j.partner_chrom}:{j.partner_pos}"
+                    if j.partner_placed
+                    else "an unplaced partner"
+                    for j in counted
+                )
             )
     elif detected:
         status = "detected"
+    elif unplaced:
+        best = max(unplaced, key=lambda j: len(j.aligned_fragments))
+        status = (
+            f"ALK breakpoint without a placed partner: {len(best.aligned_fragments)} fragments"
+            f" clipped at {best.alk_chrom}:{best.alk_pos}, their partner side in a repeat"
+            " (several places), to be confirmed by RNA or FISH"
+        )
+        flags.append(status)
     elif depth >= needed:
         status = "fusion not detected: tumour content may be too low for a confident negative"
         flags.append(status)
@@ -277,10 +379,41 @@ def sample_status(
             f" {needed} needed to see a fusion at {settings.limit_fraction:.0%}"
         )
         flags.append(status)
-    if collected.supplementary_records == 0 and collected.clips:
+    if collected.split_records == 0 and collected.clips:
         flags.append(
-            "no supplementary alignments near ALK intron 19: split reads come from soft clips"
-            " (an aligner run without supplementary alignments, e.g. bwa mem -M?)"
+            "no split alignments near ALK intron 19 (no supplementary or secondary parts with"
+            " an SA tag): split reads come from soft clips"
+        )
+    if collected.secondary_split_records:
+        notes.append(
+            f"{collected.secondary_split_records} split part(s) flagged secondary (bwa mem -M)"
+            " counted as split reads"
+        )
+    if collected.records and not collected.mate_tags:
+        notes.append("no MC/MQ tags: each mate's placement and mapping quality read from the mate")
+    if collected.records >= DUPLICATE_NOTE_RECORDS and not collected.duplicates_skipped:
+        kind = (
+            f"UMI tags ({', '.join(sorted(collected.umi_tags))})"
+            if collected.umi_tags
+            else "no UMI tags"
+        )
+        notes.append(
+            f"no duplicate flags near ALK intron 19, {kind}: each read pair counts as one"
+            " molecule, as for UMI-collapsed or deduplicated reads"
+        )
+    for artefact in evidence.artefacts:
+        calls = (set_aside or {}).get(artefact, {})
+        tail = "".join(
+            f" ({caller} calls {n} junction(s) there, set aside)" for caller, n in calls.items()
+        )
+        notes.append(artefact.describe(alk) + tail)
+    for junction in unplaced:
+        location = locate(alk.exons, alk.strand, "ALK", junction.alk_pos) if alk else None
+        where = f" (ALK {location.kind} {location.number})" if location else ""
+        notes.append(
+            f"{len(junction.aligned_fragments)} fragment(s) clipped at {junction.alk_chrom}:"
+            f"{junction.alk_pos}{where} with the same partner bases, which map to several places"
+            " (a repeat): no partner named, not called"
         )
     return {
         "sample_id": sample_id,
@@ -290,11 +423,29 @@ def sample_status(
         "intron19_spanning_fragments": depth,
         "fragments_needed": needed,
         "limit_fraction": settings.limit_fraction,
-        "supporting_fragments_total": evidence,
+        "supporting_fragments_total": evidence_fragments,
+        "fragment_length": collected.fragment_length,
+        "split_records": collected.split_records,
         "supplementary_records": collected.supplementary_records,
+        "secondary_split_records": collected.secondary_split_records,
         "soft_clips": len(collected.clips),
+        "adapter_clips": collected.adapter_clips,
         "duplicates_skipped": collected.duplicates_skipped,
+        "mate_tags": sorted(collected.mate_tags),
+        "umi_tags": sorted(collected.umi_tags),
+        "ambiguous_pairs_unjoined": evidence.unjoined_ambiguous,
+        "artefacts": [
+            {
+                "locus": f"{a.chrom}:{a.pos}",
+                "window_pairs": a.window_pairs,
+                "stacked_mates": a.stacked,
+                "window_span": a.window_span,
+                "gene_pairs": a.gene_pairs,
+            }
+            for a in evidence.artefacts
+        ],  # fmt: skip
         "flags": flags,
+        "notes": notes,
     }
 
 

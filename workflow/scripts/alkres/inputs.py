@@ -99,10 +99,15 @@ def quickcheck(path: str | Path) -> str:
 
 
 def check_alignment_file(
-    sample_id: str, path: str | Path, reference_fasta: str | Path, fai_path: str | Path
+    sample_id: str,
+    path: str | Path,
+    reference_fasta: str | Path,
+    fai_path: str | Path,
+    reference_name: str | Path | None = None,
 ) -> dict[str, str]:
     """A BAM/CRAM must be complete, and its contigs must be the reference's (same lengths).
 
+    `reference_name` is the FASTA as the user gave it, for messages (default: reference_fasta).
     Returns what was checked, for the record; raises InputError with the fix otherwise.
     """
     problem = quickcheck(path)
@@ -112,6 +117,7 @@ def check_alignment_file(
             "Fix: copy or export the file again (samtools quickcheck must pass)."
         )
     reference = read_fai(fai_path)
+    reference_name = reference_name or reference_fasta
     try:
         with pysam.AlignmentFile(str(path), reference_filename=str(reference_fasta)) as reads:
             header = dict(zip(reads.references, reads.lengths, strict=True))
@@ -124,7 +130,7 @@ def check_alignment_file(
         named = ", ".join(list(header)[:5]) or "none"
         raise InputError(
             f"sample {sample_id}: {path} has no contig {contig} (its contigs: {named}...), so "
-            f"its reads are not on the reference {reference_fasta}. Fix: use the reference "
+            f"its reads are not on the reference {reference_name}. Fix: use the reference "
             "the reads were aligned to (UCSC chr2 or Ensembl 2 naming, as in the BAM header)."
         )
     mismatched = [
@@ -135,11 +141,31 @@ def check_alignment_file(
     if mismatched:
         raise InputError(
             f"sample {sample_id}: {path} was aligned to another reference: contig lengths "
-            f"differ from {reference_fasta} ({'; '.join(mismatched[:3])}). Fix: set "
+            f"differ from {reference_name} ({'; '.join(mismatched[:3])}). Fix: set "
             "reference.fasta (and reference.build) to the FASTA the reads were aligned to."
         )
+    check_header_contigs(sample_id, path, header, reference, reference_name)
     return {"sample_id": sample_id, "file": str(path), "contig": contig,
             "contigs_in_header": str(len(header)), "quickcheck": "ok"}  # fmt: skip
+
+
+def check_header_contigs(
+    sample_id: str,
+    path: str | Path,
+    header: Mapping[str, int],
+    reference: Mapping[str, int],
+    reference_name: str | Path,
+) -> None:
+    """Every @SQ contig of the BAM/CRAM must be in the FASTA: Delly, and CRAM decoding, read
+    the reference of every contig the header names."""
+    missing = [name for name in header if name not in reference]
+    if missing:
+        shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+        raise InputError(
+            f"sample {sample_id}: {path} names {len(missing)} contig(s) that the reference "
+            f"{reference_name} lacks ({shown}). Fix: set reference.fasta to the FASTA the reads "
+            "were aligned to, which names every contig of the BAM/CRAM header."
+        )
 
 
 def fail(error: InputError) -> None:

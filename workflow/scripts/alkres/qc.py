@@ -217,8 +217,10 @@ def add_fusion_status(summary: pd.DataFrame, statuses: Sequence[Mapping]) -> pd.
     """QC table with each sample's fusion status and its flags as warnings.
 
     A tumour with no fusion evidence although its depth could show one, a normal with fusion
-    evidence, and a BAM without supplementary alignments raise a pass to warn: each changes
-    how the sample's other results read.
+    evidence, and a BAM without split alignments raise a pass to warn: each changes how the
+    sample's other results read. Notes (how the reads were read: bwa mem -M split parts, no
+    MC/MQ tags, no duplicate flags, mapping artefacts with their counts) are added as
+    ``note:`` reasons and leave the verdict as it is.
     """
     by_sample = {status["sample_id"]: status for status in statuses}
     summary = summary.copy()
@@ -233,11 +235,14 @@ def add_fusion_status(summary: pd.DataFrame, statuses: Sequence[Mapping]) -> pd.
         for sample in summary["sample_id"]
     ]
     for index, sample in summary["sample_id"].items():
-        flags = by_sample.get(sample, {}).get("flags", [])
-        if not flags:
-            continue
-        reasons = [summary.at[index, "reasons"], *(f"warn: {flag}" for flag in flags)]
+        status = by_sample.get(sample, {})
+        flags, notes = status.get("flags", []), status.get("notes", [])
+        reasons = [
+            summary.at[index, "reasons"],
+            *(f"warn: {flag}" for flag in flags),
+            *(f"note: {note}" for note in notes),
+        ]
         summary.at[index, "reasons"] = "; ".join(filter(None, reasons))
-        if summary.at[index, "verdict"] == "pass":
+        if flags and summary.at[index, "verdict"] == "pass":
             summary.at[index, "verdict"] = "warn"
     return summary

@@ -48,12 +48,12 @@ ALTERATION_FIELDS = [
 HOTSPOT_FIELDS = ["codon", "depth", "status", "detail", "lod_vaf"]
 FUSION_FIELDS = [
     "fusion", "partner", "exon_pair", "variant", "in_frame", "orientation", "precise",
-    "split_fragments", "discordant_fragments", "supporting_fragments", "spanning_fragments",
+    "split_fragments", "discordant_fragments", "ambiguous_fragments", "supporting_fragments", "spanning_fragments",
     "fraction", "reciprocal_seen", "reciprocal_fragments", "alkres", "agreement", "note",
 ]  # fmt: skip
 FUSION_STATUS_FIELDS = [
     "status", "intron19_spanning_fragments", "fragments_needed", "limit_fraction",
-    "supporting_fragments_total", "flags",
+    "supporting_fragments_total", "flags", "notes",
 ]  # fmt: skip
 NOT_SEEN = (
     "An ALK-rearranged tumour's DNA carries its fusion, and this sample had enough fragments "
@@ -104,7 +104,17 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["percent"] = _percent
     environment.filters["label"] = lambda text: str(text).replace("_", " ")
+    environment.filters["without_notes"] = without_notes
     return environment
+
+
+def without_notes(reasons: str | None) -> str:
+    """QC reasons without the ``note:`` ones (how the reads were read), which the fusion
+    section shows: the biopsy table keeps what changes a verdict."""
+    parts = [
+        part for part in str(reasons or "").split("; ") if part and not part.startswith("note:")
+    ]
+    return "; ".join(parts)
 
 
 def _percent(value: str | float | None, digits: int = 1) -> str:
@@ -219,6 +229,7 @@ def fusion_section(
     variant_names = load_variant_names() if variant_names is None else variant_names
     status = {name: biopsy.fusion_status.get(name, "") for name in FUSION_STATUS_FIELDS}
     status["flags"] = list(status["flags"] or [])
+    status["notes"] = list(status["notes"] or [])
     detected = [fusion_entry(r, variant_notes, variant_names) for r in biopsy.detected_fusions]
     undetected = [
         fusion_entry(r, variant_notes, variant_names)

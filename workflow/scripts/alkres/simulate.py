@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pysam
+
 from alkres.transcript import Transcript, reverse_complement
 
 GRCH38_CHR2_LENGTH = 242_193_529
@@ -104,9 +106,25 @@ class Fusion:
             raise ValueError(f"{self}: purity must be within 0-1 and fused_copies >= 0")
 
 
+@dataclass(frozen=True)
+class MateTrap:
+    """Library chimeras that join random fragments of ``source`` (the ALK gene) to one
+    off-target stretch: read 1 lies anywhere in ALK, read 2 (reverse strand) always starts at
+    ``pos``. Their mates stack at one position, the mapping artefact seen in real panels."""
+
+    chrom: str
+    pos: int
+    pairs: int
+    source: tuple[int, int]  # (start, end) on chrom: the gene whose captured islands are used
+    # The stretches read 1 is drawn from, when not the sample's captured islands (a benchmark
+    # that simulates reads over one island only still draws chimeras from the whole gene).
+    source_islands: tuple[tuple[int, int], ...] = ()
+
+
 @dataclass
 class SampleSpec:
-    """What one simulated library holds: depth, haplotypes, copy-number gains and fusions."""
+    """What one simulated library holds: depth, haplotypes, copy-number gains, fusions and
+    chimeric artefacts."""
 
     sample_id: str
     fold_coverage: float
@@ -114,6 +132,35 @@ class SampleSpec:
     # (chrom, start, end, depth multiplier) for gained regions
     gains: list[tuple[str, int, int, float]] = field(default_factory=list)
     fusions: list[Fusion] = field(default_factory=list)
+    traps: list[MateTrap] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How a lab's pipeline leaves its reads: the conventions alkres must read alike.
+
+    ``mark_secondary``: ``bwa mem -M``, split parts flagged secondary instead of supplementary.
+    ``mate_tags``: keep MC (bwa) and MQ (samtools fixmate); without them, as from older
+    aligners and some vendors' pipelines. ``mark_duplicates``: samtools markdup flags; off for
+    reads collapsed upstream (UMI consensus), which then carry ``umi_tags`` (RX, MI).
+    """
+
+    name: str = "default"
+    mark_secondary: bool = False
+    mate_tags: bool = True
+    mark_duplicates: bool = True
+    umi_tags: bool = False
+
+
+CONVENTIONS = {
+    "default": Convention(),
+    "bwa_mem_M": Convention("bwa_mem_M", mark_secondary=True),
+    "no_mate_tags": Convention("no_mate_tags", mate_tags=False),
+    # A ctDNA kit's pipeline: bwa mem -M, no MC/MQ, UMI-collapsed reads without duplicate flags.
+    "vendor": Convention(
+        "vendor", mark_secondary=True, mate_tags=False, mark_duplicates=False, umi_tags=True
+    ),
+}
 
 
 def stable_seed(*parts: object) -> int:
@@ -150,12 +197,15 @@ def build_reference(
     chrom_length: int,
     seed: int,
     sequence_only: Sequence[tuple[int, int]] = (),
+    copies: Sequence[tuple[int, int, int]] = (),
 ) -> bytearray:
     """The plus-strand sequence of one contig: N outside islands, random bases inside them,
     and the real coding bases of each transcript at their real positions.
 
     ``sequence_only`` regions (start, end; 1-based inclusive) get random bases too but are not
     captured: reads come only from islands. They give the far side of a fusion somewhere to map.
+    ``copies`` (source start, source end, destination start) are written last: identical
+    copies of a stretch make it a repeat, as Alu elements are.
     """
     sequence = bytearray(b"N" * chrom_length)
     # Their own random stream, written before the islands: island bases stay as without them.
@@ -175,6 +225,9 @@ def build_reference(
             if transcript.strand < 0:
                 base = reverse_complement(base)
             sequence[pos - 1] = ord(base)
+    for source_start, source_end, destination in copies:
+        stretch = bytes(sequence[source_start - 1 : source_end])
+        sequence[destination - 1 : destination - 1 + len(stretch)] = stretch
     return sequence
 
 
@@ -480,16 +533,67 @@ def simulate_reads(
                 "-s", str(FRAGMENT_SD), "-rs", str(seed), "-na", "-o", f"{prefix}_",
             ]  # fmt: skip
             run(command, cwd=workdir)
-            reads1 = read_fastq(workdir / f"{prefix}_1.fq")
-            reads2 = read_fastq(workdir / f"{prefix}_2.fq")
-            for (_, seq1, qual1), (_, seq2, qual2) in zip(reads1, reads2, strict=True):
-                pair_number += 1
-                name = f"{spec.sample_id}:{pair_number}"
-                out1.write(f"@{name}\n{seq1}\n+\n{bin_quality_string(qual1)}\n")
-                out2.write(f"@{name}\n{seq2}\n+\n{bin_quality_string(qual2)}\n")
-            for leftover in (f"{prefix}_1.fq", f"{prefix}_2.fq", f"{prefix}.fa"):
-                (workdir / leftover).unlink(missing_ok=True)
+            pair_number = append_pairs(workdir, prefix, spec.sample_id, pair_number, out1, out2)
+        for trap_index, trap in enumerate(spec.traps):
+            prefix = f"trap_{trap_index}"
+            write_fasta(
+                workdir / f"{prefix}.fa", trap_chimeras(spec.sample_id, trap, islands, reference)
+            )
+            # Amplicon mode: read 1 from the chimera's start, read 2 from its end.
+            command = [
+                "art_illumina", "-ss", ART_PROFILE, "-amp", "-p", "-na", "-i", f"{prefix}.fa",
+                "-l", str(READ_LENGTH), "-f", "1", "-rs", str(stable_seed(spec.sample_id, prefix)),
+                "-o", f"{prefix}_",
+            ]  # fmt: skip
+            run(command, cwd=workdir)
+            pair_number = append_pairs(workdir, prefix, spec.sample_id, pair_number, out1, out2)
     return r1_path, r2_path
+
+
+def append_pairs(workdir: Path, prefix: str, sample_id: str, pair_number: int, out1, out2) -> int:
+    """Append ART's pairs ({prefix}_1/2.fq) to the sample's FASTQs, named sample:number with
+    binned qualities, and remove ART's files; returns the last pair number."""
+    reads1 = read_fastq(workdir / f"{prefix}_1.fq")
+    reads2 = read_fastq(workdir / f"{prefix}_2.fq")
+    for (_, seq1, qual1), (_, seq2, qual2) in zip(reads1, reads2, strict=True):
+        pair_number += 1
+        name = f"{sample_id}:{pair_number}"
+        out1.write(f"@{name}\n{seq1}\n+\n{bin_quality_string(qual1)}\n")
+        out2.write(f"@{name}\n{seq2}\n+\n{bin_quality_string(qual2)}\n")
+    for leftover in (f"{prefix}_1.fq", f"{prefix}_2.fq", f"{prefix}.fa"):
+        (workdir / leftover).unlink(missing_ok=True)
+    return pair_number
+
+
+def trap_chimeras(
+    sample_id: str, trap: MateTrap, islands: Sequence[Island], reference: bytes | bytearray
+) -> list[tuple[str, str]]:
+    """The chimeric molecules of a mate trap: 150-250 bases of a captured island of the source
+    gene (either strand) followed by the READ_LENGTH bases of the trap locus from ``pos``."""
+    rng = random.Random(stable_seed(sample_id, "trap", trap.chrom, trap.pos))
+    stretches = trap.source_islands or [(i.start, i.end) for i in islands if i.chrom == trap.chrom]
+    sources = [
+        Island(trap.chrom, start, end, ())
+        for start, end in stretches
+        if end >= trap.source[0] and start <= trap.source[1] and end - start + 1 >= 250
+    ]
+    if not sources:
+        raise ValueError(f"{sample_id}: no captured island of at least 250 bp in {trap.source}")
+    locus = _bases(reference, trap.pos, trap.pos + READ_LENGTH - 1)
+    if "N" in locus:
+        raise ValueError(f"{sample_id}: the trap locus {trap.chrom}:{trap.pos} has no sequence")
+    chimeras = []
+    # Islands weighted by length, as reads are.
+    weights = [i.end - i.start + 1 for i in sources]
+    for index in range(trap.pairs):
+        island = rng.choices(sources, weights=weights)[0]
+        length = rng.randint(150, 250)
+        start = rng.randint(island.start, max(island.start, island.end - length + 1))
+        part = _bases(reference, start, start + length - 1)
+        if rng.random() < 0.5:
+            part = reverse_complement(part)
+        chimeras.append((f"trap{index}", part + locus))
+    return chimeras
 
 
 BWA_INDEX_SUFFIXES = ("", ".fai", ".amb", ".ann", ".bwt", ".pac", ".sa")
@@ -502,8 +606,10 @@ def align(
     out_path: Path,
     workdir: Path,
     threads: int = 2,
+    convention: Convention = CONVENTIONS["default"],
 ) -> None:
-    """bwa mem -> samtools fixmate -> sort -> markdup -> BAM or CRAM (by suffix) + index.
+    """bwa mem -> samtools fixmate -> sort -> markdup -> BAM or CRAM (by suffix) + index,
+    leaving the reads as ``convention`` says a lab's pipeline leaves them.
 
     ``reference`` is a plain FASTA with its bwa index and .fai beside it. Tools run on links
     with fixed relative names, so the @PG command lines (and the files) are reproducible.
@@ -513,10 +619,11 @@ def align(
         link.unlink(missing_ok=True)
         link.symlink_to(Path(f"{reference}{suffix}").resolve())
     read_group = f"@RG\\tID:{sample_id}\\tSM:{sample_id}\\tLB:{sample_id}\\tPL:ILLUMINA"
+    secondary = ["-M"] if convention.mark_secondary else []
     with open(workdir / "aligned.sam", "w") as handle:
         # A fixed -K makes bwa's output independent of the thread count.
         run(
-            ["bwa", "mem", "-t", "2", "-K", "10000000", "-R", read_group,
+            ["bwa", "mem", "-t", "2", "-K", "10000000", *secondary, "-R", read_group,
              "reference.fa", reads[0].name, reads[1].name],
             cwd=workdir, stdout=handle,
         )  # fmt: skip
@@ -528,7 +635,13 @@ def align(
         ["samtools", "sort", "--no-PG", "-@", str(threads), "-o", "sorted.bam", "fixmate.bam"],
         cwd=workdir,
     )
-    run(["samtools", "markdup", "--no-PG", "-s", "sorted.bam", "markdup.bam"], cwd=workdir)
+    if convention.mark_duplicates:
+        run(["samtools", "markdup", "--no-PG", "-s", "sorted.bam", "markdup.bam"], cwd=workdir)
+    else:
+        (workdir / "sorted.bam").rename(workdir / "markdup.bam")
+    if not convention.mate_tags or convention.umi_tags:
+        apply_convention_tags(workdir / "markdup.bam", workdir / "converted.bam", convention)
+        (workdir / "converted.bam").rename(workdir / "markdup.bam")
     # Drop markdup's helper tag; keep what aligners normally leave (NM, MD, AS, XS, MC, SA).
     if out_path.suffix == ".cram":
         run(["samtools", "view", "--no-PG", "-C", "-T", "reference.fa", "-x", "ms",
@@ -556,3 +669,22 @@ def align(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(final, out_path)
     run(["samtools", "index", str(out_path.resolve())], cwd=workdir)
+
+
+def apply_convention_tags(source: Path, target: Path, convention: Convention) -> None:
+    """Strip the mate tags (MC, MQ) and/or add UMI tags as consensus reads carry them: RX (the
+    UMI, here drawn from the pair's name) and MI (the molecule, one per pair)."""
+    with (
+        pysam.AlignmentFile(str(source)) as reader,
+        pysam.AlignmentFile(str(target), "wb", template=reader) as writer,
+    ):
+        for read in reader:
+            if not convention.mate_tags:
+                for tag in ("MC", "MQ"):
+                    if read.has_tag(tag):
+                        read.set_tag(tag, None)
+            if convention.umi_tags:
+                rng = random.Random(stable_seed(read.query_name))
+                read.set_tag("RX", "".join(rng.choices("ACGT", k=8)), "Z")
+                read.set_tag("MI", read.query_name.rsplit(":", 1)[-1], "Z")
+            writer.write(read)
