@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import random
 import shutil
@@ -353,7 +354,8 @@ def run_convention(plan: Plan, convention: str, bam: Path) -> list[dict]:
          "sides": (c.alk_side, c.partner_side), "passed": c.passed, "exon_pair": exon_pair(c)}
         for c in (read_caller_junctions(vcf, "delly", window) if vcf.exists() else [])
     ]  # fmt: skip
-    extra = {"convention": convention, "artefacts": len(result.status["artefacts"])}
+    extra = {"convention": convention, "artefacts": len(result.status["artefacts"]),
+             "status": status_kind(result.status["status"])}  # fmt: skip
     return [
         evaluate(plan, "alkres", alkres_found, result.rows)
         | extra | {"seconds": round(alkres_seconds, 3)},
@@ -363,19 +365,64 @@ def run_convention(plan: Plan, convention: str, bam: Path) -> list[dict]:
     ]  # fmt: skip
 
 
+def status_kind(status: str) -> str:
+    """The sample's fusion status (status.json) without its numbers."""
+    for kind in ("detected", "ALK breakpoint without a placed partner", "fusion not detected",
+                 "fusion not assessable"):  # fmt: skip
+        if status.startswith(kind):
+            return kind
+    return status
+
+
 def run_sample(plan: Plan) -> list[dict]:
     bams = simulate_bams(plan)
     return [row for name, bam in bams.items() for row in run_convention(plan, name, bam)]
 
 
+def code_digest() -> str:
+    """Hash of the library, the simulator and this script: cached rows from other code are stale."""
+    digest = hashlib.sha256()
+    files = sorted((REPO / "workflow" / "scripts" / "alkres").rglob("*.py"))
+    for path in [*files, Path(__file__).resolve()]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cached_rows(plan: Plan, key: dict) -> list[dict] | None:
+    path = OUT / "rows" / f"{plan.sample_id}.json"
+    if not path.exists():
+        return None
+    cached = json.loads(path.read_text())
+    return cached["rows"] if cached.get("key") == key else None
+
+
 def run_all(plans, workers, initargs) -> list[dict]:
+    """Every sample's rows; a sample whose rows were cached by the same code and settings is
+    not recomputed, so an interrupted run resumes where it stopped."""
     rows, started = [], time.time()
+    key_base = {"code": code_digest(), "settings": initargs[2], "delly": initargs[3]}
+    todo = []
+    for plan in plans:
+        cached = cached_rows(plan, key_base | {"plan": asdict(plan)})
+        if cached is None:
+            todo.append(plan)
+        else:
+            rows += cached
+    if len(todo) < len(plans):
+        print(f"  {len(plans) - len(todo)} samples from benchmarks/out/fusion/rows",
+              file=sys.stderr)  # fmt: skip
+    (OUT / "rows").mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(workers, initializer=init_worker, initargs=initargs) as pool:
-        futures = [pool.submit(run_sample, plan) for plan in plans]
+        futures = {pool.submit(run_sample, plan): plan for plan in todo}
         for done, future in enumerate(as_completed(futures), start=1):
-            rows += future.result()
-            if done % 20 == 0 or done == len(plans):
-                print(f"  {done}/{len(plans)} samples ({time.time() - started:.0f} s)",
+            plan = futures[future]
+            result = future.result()
+            (OUT / "rows" / f"{plan.sample_id}.json").write_text(
+                json.dumps({"key": key_base | {"plan": asdict(plan)}, "rows": result})
+            )
+            rows += result
+            if done % 20 == 0 or done == len(todo):
+                print(f"  {done}/{len(todo)} samples ({time.time() - started:.0f} s)",
                       file=sys.stderr, flush=True)  # fmt: skip
     return sorted(rows, key=lambda r: (r["sample_id"], r["convention"], r["method"]))
 
@@ -470,6 +517,7 @@ def convention_summary(rows: list[dict], conventions: list[str]) -> dict[str, di
         free = [r for r in mine if r["fraction"] == 0]
         fused = [r for r in mine if r["fraction"] > 0]
         detected = [r for r in fused if r["detected"]]
+        missed = [r for r in fused if not r["detected"]]
         one_row = [r for r in detected if int(r["event_rows"]) == 1]
         seconds = sorted(float(r["seconds"]) for r in mine)
         out[convention] = {
@@ -481,6 +529,15 @@ def convention_summary(rows: list[dict], conventions: list[str]) -> dict[str, di
             "detected events with exactly one row": pct(len(one_row), len(detected)),
             "most rows for one event": str(max((int(r["event_rows"]) for r in fused), default=0)),
             "rows of other events (any verdict)": str(sum(int(r["extra_rows"]) for r in mine)),
+            "fusions not detected, status ALK breakpoint without a placed partner (flagged)": pct(
+                sum(1 for r in missed if r["status"].startswith("ALK breakpoint")), len(missed)
+            ),
+            "fusions not detected, status detected (the reciprocal junction called)": pct(
+                sum(1 for r in missed if r["status"] == "detected"), len(missed)
+            ),
+            "fusions not detected, status fusion not detected / not assessable": pct(
+                sum(1 for r in missed if r["status"].startswith("fusion not")), len(missed)
+            ),
             "exon pair right (of detections)": pct(
                 sum(r["exon_pair_right"] for r in detected), len(detected)
             ),

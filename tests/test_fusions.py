@@ -8,6 +8,7 @@ import random
 import pysam
 import pytest
 
+from alkres.fusion_calls import sample_status
 from alkres.fusions import (
     Clip,
     FusionSettings,
@@ -15,6 +16,7 @@ from alkres.fusions import (
     SearchRegion,
     Window,
     call_junctions,
+    calling_fragments,
     candidate_regions,
     cigar_clips,
     cigar_reference_length,
@@ -285,6 +287,34 @@ def test_only_repeat_evidence_is_not_called(tmp_path, reference):
     (junction,) = [j for j in result.junctions if not j.partner_placed and j.alk_pos == A]
     assert junction.aligned_fragments in ({"R0", "R1"}, {"R0copy", "R1"})
     assert not any(call_junctions(result.junctions, FusionSettings())[0])
+
+
+def test_repeat_partner_placed_by_too_few_fragments_is_a_breakpoint_without_partner(
+    tmp_path, reference
+):
+    """Split reads at one ALK base whose partner side lies in a repeat (MAPQ 0) and a single
+    discordant pair reaching unique partner sequence: the junction is not called (one uniquely
+    placed fragment), yet the sample's status must show the ALK breakpoint, never "fusion not
+    detected"."""
+    fasta_path, seq = reference
+    reads = Reads()
+    for index, copy in enumerate(COPIES * 2):
+        alk_bases = 100 + 5 * index  # four molecules (distinct ALK starts)
+        read = junction_read(seq, partner_bases=150 - alk_bases, alk_bases=alk_bases)
+        reads.add(f"R{index}", read, A - alk_bases + 1, f"{alk_bases}M{150 - alk_bases}S",
+                  tags=[("SA", f"chr7,{copy + 10},-,50M100S,0,0;")])  # fmt: skip
+    discordant_pair(reads, seq, "D0", A - 250, E - 350)
+    spanning_pairs(reads, seq["chr2"])
+    settings = FusionSettings()
+    result = evidence(reads.write(tmp_path / "weak.bam"), fasta_path, settings)
+    (junction,) = [j for j in result.junctions if j.alk_pos == A]
+    assert junction.partner_placed and calling_fragments(junction) == {"D0"}
+    called, _ = call_junctions(result.junctions, settings)
+    assert not any(called)
+    status = sample_status("T", "tumor", result, called, WINDOW, settings, rows=[])
+    assert status["status"].startswith("ALK breakpoint without a placed partner: 4 fragments")
+    assert "1 placed uniquely" in status["status"]
+    assert status["status"] in status["flags"]
 
 
 def test_clip_matching_several_places_is_ambiguous(reference):

@@ -339,11 +339,23 @@ def sample_status(
     # ALK breakpoints whose partner was never placed, away from any detected junction (near
     # one, they are reads of that junction whose partner side the aligner could not place).
     reach = collected.fragment_length
+    minimum = settings.min_supporting_fragments
     unplaced = [
         j
         for j in junctions
         if not j.partner_placed
-        and len(j.aligned_fragments) >= settings.min_supporting_fragments
+        and len(j.aligned_fragments) >= minimum
+        and not any(abs(int(r["alk_pos"]) - j.alk_pos) <= reach for r in detected)
+    ]
+    # A precise ALK breakpoint whose partner side sits in a repeat but reached unique sequence in
+    # fewer fragments than a call needs: its partner is not named, yet the breakpoint is there.
+    weakly_placed = [
+        j
+        for j in junctions
+        if j.partner_placed
+        and j.precise
+        and len(calling_fragments(j)) < minimum
+        and len(j.split_fragments) >= minimum
         and not any(abs(int(r["alk_pos"]) - j.alk_pos) <= reach for r in detected)
     ]
     if sample_type == "normal":
@@ -362,12 +374,21 @@ def sample_status(
             )
     elif detected:
         status = "detected"
-    elif unplaced:
-        best = max(unplaced, key=lambda j: len(j.aligned_fragments))
+    elif unplaced or weakly_placed:
+        candidates = [(len(j.aligned_fragments), j, "") for j in unplaced] + [
+            (
+                len(j.split_fragments),
+                j,
+                f"; {len(calling_fragments(j))} placed uniquely, at"
+                f" {j.partner_chrom}:{j.partner_pos}, fewer than the {minimum} a call needs",
+            )
+            for j in weakly_placed
+        ]
+        count, best, placed = max(candidates, key=lambda c: c[0])
         status = (
-            f"ALK breakpoint without a placed partner: {len(best.aligned_fragments)} fragments"
+            f"ALK breakpoint without a placed partner: {count} fragments"
             f" clipped at {best.alk_chrom}:{best.alk_pos}, their partner side in a repeat"
-            " (several places), to be confirmed by RNA or FISH"
+            f" (several places{placed}), to be confirmed by RNA or FISH"
         )
         flags.append(status)
     elif depth >= needed:
