@@ -5,7 +5,7 @@ leave in their BAMs: the same simulated reads aligned with ``bwa mem`` (default)
 leaves them (-M, no MC/MQ, UMI-collapsed reads without duplicate flags). alkres (the fusion
 table exactly as rule fusion_calls writes it, Delly's calls included) against Delly run alone.
 
-    .venv/bin/python benchmarks/fusion_benchmark.py              # full grid (~90 min on 2 cores)
+    .venv/bin/python benchmarks/fusion_benchmark.py              # full grid (~50 min on 2 cores)
     .venv/bin/python benchmarks/fusion_benchmark.py --quick      # a subset, ~10 minutes
     .venv/bin/python benchmarks/fusion_benchmark.py --report-only
 
