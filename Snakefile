@@ -38,6 +38,7 @@ for caller_rules in sorted(
 include: "workflow/rules/fusions.smk"
 include: "workflow/rules/hotspots.smk"
 include: "workflow/rules/copy_number.smk"
+include: "workflow/rules/biopsy.smk"
 include: "workflow/rules/annotation.smk"
 include: "workflow/rules/report.smk"
 

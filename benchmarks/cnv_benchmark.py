@@ -4,13 +4,13 @@
     .venv/bin/python benchmarks/cnv_benchmark.py            # full grid (2 replicates, 12 negatives)
     .venv/bin/python benchmarks/cnv_benchmark.py --quick    # 1 replicate, 3 negatives
 
-Tumours are simulated with the bundled cohort's reference, panel and simulator (alkres.simulate:
+Tumours are simulated with the bundled cohort's reference, panel and simulator (simulate:
 ART reads, bwa mem, samtools markdup; see test_data/make_test_data.py), with the ALK 3' part
 (exons 20-29, from mid-intron 19) at copy number 4, 6 and 10 and purity 0.3, 0.5 and 0.8, plus
 non-amplified tumours and normals, all at 400x. The calls go through the pipeline's commands
 (workflow/rules/qc.smk, copy_number.smk: mosdepth per-base depth, cnvkit.py target / coverage /
-reference / fix) and its gene-level code (alkres.copy_number: recentre, estimate_region with
-config.yaml's copy_number.amplification rule), once with each tumour's purity and once without
+reference / fix) and its gene-level code (alkres.copy_number.cnv_genes: recentre,
+estimate_region with config.yaml's copy_number.amplification rule), once with each tumour's purity and once without
 (purity 1 assumed). Simulated BAMs are cached under benchmarks/out/cnv/bams; a re-run only
 recomputes the calls. Writes benchmarks/out/cnv/cnv_benchmark.tsv (one row per sample) and
 benchmarks/results/cnv_benchmark.md. A measurement, not a test: nothing is asserted.
@@ -36,19 +36,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+sys.path.insert(0, str(REPO / "test_data"))  # the read simulator
 
 import numpy as np  # noqa: E402
 import pysam  # noqa: E402
-import yaml  # noqa: E402
-
-from alkres.copy_number import (  # noqa: E402
-    AmplificationRule,
-    estimate_region,
-    read_cnr,
-    read_gene_regions,
-    recentre,
-)
-from alkres.simulate import (  # noqa: E402
+from simulate import (  # noqa: E402
     SampleSpec,
     Target,
     align,
@@ -56,7 +48,16 @@ from alkres.simulate import (  # noqa: E402
     merge_targets_into_islands,
     simulate_reads,
 )
-from alkres.transcript import load_transcript  # noqa: E402
+
+from alkres.copy_number.cnv_genes import (  # noqa: E402
+    AmplificationRule,
+    estimate_region,
+    read_cnr,
+    read_gene_regions,
+    recentre,
+)
+from alkres.inputs.settings import effective_config  # noqa: E402
+from alkres.knowledge.transcript import load_transcript  # noqa: E402
 
 OUT = REPO / "benchmarks" / "out" / "cnv"
 BAMS = OUT / "bams"
@@ -117,7 +118,7 @@ class Plan:
 
 
 def plan_samples(quick: bool) -> list[Plan]:
-    """Sample ids feed alkres.simulate's seeds, so every replicate has its own reads."""
+    """Sample ids feed simulate's seeds, so every replicate has its own reads."""
     replicates = QUICK_REPLICATES if quick else REPLICATES
     n_negatives = QUICK_NEGATIVES if quick else N_NEGATIVES
     plans = [Plan(f"cnvb_normal_{i:02d}", "normal", 2, None, i) for i in range(1, N_NORMALS + 1)]
@@ -140,7 +141,7 @@ def alk_3prime_region() -> tuple[str, int, int]:
 
 
 def panel_islands():
-    """The bundled panel's targets (BED, 0-based) as alkres.simulate islands."""
+    """The bundled panel's targets (BED, 0-based) as simulate islands."""
     targets = []
     with open(PANEL_BED) as handle:
         for line in handle:
@@ -151,7 +152,7 @@ def panel_islands():
 
 
 class FastaSlices:
-    """The reference as alkres.simulate reads it (reference[start:end] -> bytes), fetched from the
+    """The reference as simulate reads it (reference[start:end] -> bytes), fetched from the
     bgzip FASTA on demand instead of holding the 242 Mb contig in memory."""
 
     def __init__(self, path: Path, chrom: str):
@@ -179,7 +180,7 @@ def cache_key(plan: Plan, alk_3prime: tuple[str, int, int]) -> dict:
         "gains": [list(g) for g in spec.gains],
         "reference_md5": file_md5(REFERENCE_GZ),
         "panel_md5": file_md5(PANEL_BED),
-        "simulate_md5": file_md5(REPO / "workflow" / "scripts" / "alkres" / "simulate.py"),
+        "simulate_md5": file_md5(REPO / "test_data" / "simulate.py"),
     }
 
 
@@ -565,7 +566,7 @@ def write_report(rows: list[dict], meta: dict, rule: AmplificationRule) -> str:
         f"purity {', '.join(f'{p:g}' for p in PURITIES)}, {meta['replicates']} replicate(s) each), "
         f"{meta['counts']['negative']} non-amplified tumours (CN 2; purities cycle 0.3/0.5/0.8), "
         f"{meta['counts']['normal']} normals (the CNVkit reference); all at {FOLD}x ART fold coverage "
-        "on the bundled reference and panel (`test_data/`), simulated with `alkres.simulate` as "
+        "on the bundled reference and panel (`test_data/`), simulated with `simulate` as "
         "`test_data/make_test_data.py` does (gain = ALK exons 20-29 from mid-intron 19, depth "
         "multiplier `amplification_multiplier(CN, purity)`).",
         "- Chain: `mosdepth --mapq 20 --by targets --thresholds 100,250,500` (per-base output) → "
@@ -648,7 +649,7 @@ def main() -> None:
             sys.exit(f"cnv_benchmark: '{tool}' not found on PATH; run `make setup` first")
     started = time.time()
     load_before = os.getloadavg()
-    config = yaml.safe_load(CONFIG_PATH.read_text())
+    config = effective_config(CONFIG_PATH)
     rule = AmplificationRule(**config["copy_number"]["amplification"])
     for directory in (BAMS, CALLS, LOGS):
         directory.mkdir(parents=True, exist_ok=True)

@@ -9,9 +9,9 @@ table exactly as rule fusion_calls writes it, Delly's calls included) against De
     .venv/bin/python benchmarks/fusion_benchmark.py --quick      # a subset, ~10 minutes
     .venv/bin/python benchmarks/fusion_benchmark.py --report-only
 
-Each sample is simulated once with alkres.simulate (ART reads over the ALK exon 20 - intron 19 -
-exon 19 capture island) on a benchmark reference of its own: chr2 truncated after EML4, with
-sequence over ALK, the EML4 gene and a mate-trap locus at their real GRCh38 coordinates, and
+Each sample is simulated once with test_data/simulate.py (ART reads over the ALK
+exon 20 - intron 19 - exon 19 capture island) on a benchmark reference of its own: chr2
+truncated after EML4, with sequence over ALK, the EML4 gene and a mate-trap locus at their real GRCh38 coordinates, and
 three small contigs (chr6, chr7, chr14) carrying copies of a 300-bp repeat of EML4 intron 13.
 Every sample, fusion-free ones included, carries library chimeras that join fragments of ALK
 exons from all over the gene to the trap locus (3.7 Mb from ALK, as a real panel's BAMs show):
@@ -40,16 +40,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+sys.path.insert(0, str(REPO / "test_data"))  # the read simulator
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import pysam  # noqa: E402
-import yaml  # noqa: E402
 from hotspot_benchmark import machine  # noqa: E402
-
-from alkres.fusion_calls import assess_sample, read_caller_junctions  # noqa: E402
-from alkres.fusion_types import load_partners, load_variant_names, type_fusion  # noqa: E402
-from alkres.fusions import FusionSettings, breakpoint_window  # noqa: E402
-from alkres.simulate import (  # noqa: E402
+from simulate import (  # noqa: E402
     CONVENTIONS,
     FUSION_FLANK,
     GRCH38_CHR2_LENGTH,
@@ -64,7 +60,12 @@ from alkres.simulate import (  # noqa: E402
     stable_seed,
     write_fasta,
 )
-from alkres.transcript import load_exons, load_transcript  # noqa: E402
+
+from alkres.fusion.evidence import FusionSettings, breakpoint_window  # noqa: E402
+from alkres.fusion.fusion_calls import assess_sample, read_caller_junctions  # noqa: E402
+from alkres.fusion.naming import load_partners, load_variant_names, type_fusion  # noqa: E402
+from alkres.inputs.settings import effective_config  # noqa: E402
+from alkres.knowledge.transcript import load_exons, load_transcript  # noqa: E402
 
 OUT = REPO / "benchmarks" / "out" / "fusion"
 RESULTS = REPO / "benchmarks" / "results"
@@ -383,7 +384,7 @@ def code_digest() -> str:
     """Hash of the library, the simulator and this script: cached rows from other code are stale."""
     digest = hashlib.sha256()
     files = sorted((REPO / "workflow" / "scripts" / "alkres").rglob("*.py"))
-    for path in [*files, Path(__file__).resolve()]:
+    for path in [*files, REPO / "test_data" / "simulate.py", Path(__file__).resolve()]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -621,7 +622,7 @@ def main() -> None:
         if shutil.which(tool) is None:
             sys.exit(f"fusion_benchmark: '{tool}' not found on PATH (make setup installs it)")
     started = time.time()
-    config = yaml.safe_load(CONFIG_PATH.read_text())
+    config = effective_config(CONFIG_PATH)
     settings = config["fusions"]
     alk = load_transcript(BUILD, "ALK", chrom=CHROM)
     island = capture_island(alk)

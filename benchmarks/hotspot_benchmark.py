@@ -6,7 +6,7 @@ genotyper versus bcftools and freebayes run alone, on the same simulated BAMs.
     .venv/bin/python benchmarks/hotspot_benchmark.py --quick    # a subset, a few minutes
     .venv/bin/python benchmarks/hotspot_benchmark.py --report-only   # redo the summary only
 
-Every sample is simulated with alkres.simulate (ART reads, bwa mem, samtools markdup) on a
+Every sample is simulated with test_data/simulate.py (ART reads, bwa mem, samtools markdup) on a
 benchmark reference of its own (chr2 truncated to 29.3 Mb, real sequence only around ALK exons
 20-29), genotyped with the pipeline's default settings (config.yaml) and a background built from
 simulated normals exactly as the pipeline builds it, and called with the pipeline's bcftools and
@@ -36,45 +36,40 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+sys.path.insert(0, str(REPO / "test_data"))  # the read simulator
 
 import pysam  # noqa: E402
-import yaml  # noqa: E402
-
-from alkres.alterations import CallerFilters, read_caller_vcf  # noqa: E402
-from alkres.annotate import annotate_variant  # noqa: E402
-from alkres.hotspot_calls import background_from_normals  # noqa: E402
-from alkres.hotspots import (  # noqa: E402
-    BACKGROUND_COLUMNS,
-    COUNT_COLUMNS,
-    background_rows,
-    call_sample,
-    calling_parameters,
-    count_rows,
-    genotype_alignment,
-    hotspot_sites,
-    read_background,
-    read_counts,
-    read_filters,
-    write_tsv,
-)
-from alkres.knowledge import load_knowledge_base  # noqa: E402
-from alkres.simulate import (  # noqa: E402
+from simulate import (  # noqa: E402
     GRCH38_CHR2_LENGTH,
     Haplotype,
     Island,
     SampleSpec,
     Target,
-    Variant,
     align,
     build_reference,
-    cds_edit_to_variant,
-    codon_substitution,
     merge_targets_into_islands,
     simulate_reads,
     stable_seed,
     write_fasta,
 )
-from alkres.transcript import GENETIC_CODE, load_exons, load_transcript, translate  # noqa: E402
+
+from alkres.inputs.settings import effective_config  # noqa: E402
+from alkres.knowledge.knowledge import load_knowledge_base  # noqa: E402
+from alkres.knowledge.transcript import GENETIC_CODE, load_exons, load_transcript, translate  # noqa: E402
+from alkres.mutations.annotate import annotate_variant  # noqa: E402
+from alkres.mutations.annotate_sample import CallerFilters  # noqa: E402
+from alkres.mutations.caller_vcf import read_caller_vcf  # noqa: E402
+from alkres.mutations.hotspot_background import background_rows  # noqa: E402
+from alkres.mutations.hotspot_calls import call_sample, calling_parameters  # noqa: E402
+from alkres.mutations.hotspot_counts import (  # noqa: E402
+    count_rows,
+    genotype_alignment,
+    hotspot_sites,
+    read_filters,
+)
+from alkres.mutations.statistics import background_from_normals  # noqa: E402
+from alkres.mutations.variants import Variant, cds_edit_to_variant, codon_substitution  # noqa: E402
+from alkres.tables import BACKGROUND_COLUMNS, COUNT_COLUMNS, read_background, read_counts, write_tsv  # noqa: E402
 
 OUT = REPO / "benchmarks" / "out"
 RESULTS = REPO / "benchmarks" / "results"
@@ -797,7 +792,7 @@ def main() -> None:
 
     started = time.time()
     load_before = os.getloadavg()
-    config = yaml.safe_load(CONFIG_PATH.read_text())
+    config = effective_config(CONFIG_PATH)
     alk = load_transcript(BUILD, "ALK", chrom=CHROM)
     knowledge = load_knowledge_base()
     targets = kinase_targets(alk)
@@ -943,7 +938,7 @@ def report(rows: list[dict], meta: dict) -> None:
         f"{settings['hotspots']['min_alt_fragments']}) and a background from {N_NORMALS} "
         f"simulated normals at {NORMAL_DEPTH}x. **bcftools** / **freebayes** = the pipeline's "
         "command lines (workflow/rules/callers/), every record annotated with "
-        "`alkres.annotate.annotate_variant`, no filter. **+filters** = the same records after "
+        "`alkres.mutations.annotate.annotate_variant`, no filter. **+filters** = the same records after "
         f"the pipeline's `calling.filters` (QUAL >= {filters['min_quality']}, alt reads >= "
         f"{filters['min_alt_reads']}, VAF >= {filters['min_vaf']}), which the pipeline applies "
         "to caller variants outside the catalogued sites. A mutation is detected when a call "

@@ -19,9 +19,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+
+from alkres.inputs.settings import effective_config  # noqa: E402
+
 RESULTS = REPO / "benchmarks" / "results" / "rule_resources.md"
 
 
@@ -80,7 +83,7 @@ def main() -> None:
     parser.add_argument("outdir", nargs="?", default=str(REPO / "results"))
     args = parser.parse_args()
     outdir = Path(args.outdir).resolve()
-    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    config = effective_config(REPO / "config.yaml")
     text = report(outdir, collect(outdir), config)
     RESULTS.write_text(text)
     print(text)

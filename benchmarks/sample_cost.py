@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/sample_cost.py                   # everything (~30 min, 2 cores)
     .venv/bin/python benchmarks/sample_cost.py --cohorts 1 10    # smaller cohorts only
 
-The BAM: one tumour biopsy (G1202R at 20% VAF), simulated with alkres.simulate (ART reads,
+The BAM: one tumour biopsy (G1202R at 20% VAF), simulated with test_data/simulate.py (ART reads,
 bwa mem, samtools markdup) at 1000x fold coverage over a 110-kb panel: the ALK coding exons
 and 400 control targets of 250 bp on a 30-Mb chr2 (real GRCh38 positions, real ALK coding
 sequence). Cached in benchmarks/out/sample_cost/ and rebuilt only when its recipe changes.
@@ -47,22 +47,23 @@ import yaml  # noqa: E402
 from hotspot_benchmark import machine  # noqa: E402
 from make_test_data import alk_targets  # noqa: E402
 from seed_study import read_plain_fasta  # noqa: E402
-
-from alkres.hotspots import hotspot_sites  # noqa: E402
-from alkres.knowledge import load_knowledge_base  # noqa: E402
-from alkres.simulate import (  # noqa: E402
+from simulate import (  # noqa: E402
     Haplotype,
     SampleSpec,
     Target,
     align,
     build_reference,
-    codon_substitution,
     merge_targets_into_islands,
     simulate_reads,
     stable_seed,
     write_fasta,
 )
-from alkres.transcript import load_transcript  # noqa: E402
+
+from alkres.inputs.settings import effective_config  # noqa: E402
+from alkres.knowledge.knowledge import load_knowledge_base  # noqa: E402
+from alkres.knowledge.transcript import load_transcript  # noqa: E402
+from alkres.mutations.hotspot_counts import hotspot_sites  # noqa: E402
+from alkres.mutations.variants import codon_substitution  # noqa: E402
 
 OUT = REPO / "benchmarks" / "out" / "sample_cost"
 RESULTS = REPO / "benchmarks" / "results" / "sample_cost.md"
@@ -273,13 +274,13 @@ def genotyper_against_mpileup(paths: dict[str, Path]) -> dict[str, Cost]:
     with open(work / "codons.bed", "w") as handle:
         for site in sorted(sites, key=lambda s: s.positions[0]):
             handle.write(f"{CHROM}\t{site.positions[0] - 1}\t{site.positions[-1]}\n")
-    settings = yaml.safe_load((REPO / "config.yaml").read_text())["hotspots"]
+    settings = effective_config(REPO / "config.yaml")["hotspots"]
     program = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
         "import yaml\n"
-        "from alkres.hotspots import genotype_alignment, hotspot_sites, read_filters\n"
-        "from alkres.knowledge import load_knowledge_base\n"
-        "from alkres.transcript import load_transcript\n"
+        "from alkres.mutations.hotspot_calls import genotype_alignment, hotspot_sites, read_filters\n"
+        "from alkres.knowledge.knowledge import load_knowledge_base\n"
+        "from alkres.knowledge.transcript import load_transcript\n"
         "alk = load_transcript('GRCh38', 'ALK', chrom='chr2')\n"
         "sites = hotspot_sites(alk, load_knowledge_base())\n"
         "settings = yaml.safe_load(open(sys.argv[4]))\n"
@@ -333,15 +334,18 @@ def fusion_evidence_cost(paths: dict[str, Path], repeats: int = 3) -> dict[str, 
     program = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
         "import yaml\n"
-        "from alkres.fusion_calls import assess_sample\n"
-        "from alkres.fusions import FusionSettings\n"
-        "from alkres.transcript import load_transcript\n"
+        "from alkres.fusion.fusion_calls import assess_sample\n"
+        "from alkres.fusion.evidence import FusionSettings\n"
+        "from alkres.knowledge.transcript import load_transcript\n"
         "alk = load_transcript('GRCh38', 'ALK', chrom='chr2')\n"
-        "settings = FusionSettings.from_config(yaml.safe_load(open(sys.argv[4]))['fusions'])\n"
+        "settings = FusionSettings.from_config(yaml.safe_load(open(sys.argv[4])))\n"
         "result = assess_sample('T00', 'tumor', sys.argv[2], sys.argv[3], alk, settings, {})\n"
         "print(result.status['status'])\n"
     )
     (work / "fusion_calls.py").write_text(program)
+    # The fusions section as the rule gets it (the schema's defaults under config.yaml).
+    section = work / "fusions.yaml"
+    section.write_text(yaml.safe_dump(effective_config(REPO / "config.yaml")["fusions"]))
     scripts = REPO / "workflow" / "scripts"
     bams = {"as aligned (bwa mem, MC/MQ, duplicates flagged)": paths["bam"],
             "vendor conventions (-M, no MC/MQ, no duplicate flags)":
@@ -351,8 +355,7 @@ def fusion_evidence_cost(paths: dict[str, Path], repeats: int = 3) -> dict[str, 
         runs = sorted(
             (
                 measured(
-                    f"{sys.executable} fusion_calls.py {scripts} {bam} {paths['fasta']}"
-                    f" {REPO / 'config.yaml'}",
+                    f"{sys.executable} fusion_calls.py {scripts} {bam} {paths['fasta']} {section}",
                     cwd=work,
                 )
                 for _ in range(repeats)

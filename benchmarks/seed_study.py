@@ -16,7 +16,7 @@ patient given a TKI predicted active on the mutation had disease control.
 The cohort has the fewest biopsies that give exactly those rates (13 after one TKI, 18 after
 two or more). Before any read is simulated, the figures are computed from the design (truth,
 sample sheet, clinical table) with the definitions of the pipeline's summary.tsv and checked
-against the study. Reads are simulated with alkres.simulate (ART HS25 2x150, bwa mem, samtools
+against the study. Reads are simulated with test_data/simulate.py (ART HS25 2x150, bwa mem, samtools
 markdup) on a reference of its own (chr2 truncated to 30 Mb: ALK exons and 24 copy-number
 control regions at their GRCh38 positions). The pipeline runs with Snakemake on the repository's
 config.yaml (only the inputs and outdir replaced). Everything is cached under
@@ -50,34 +50,34 @@ sys.path.insert(0, str(REPO / "benchmarks"))  # hotspot_benchmark: machine and t
 import yaml  # noqa: E402
 from hotspot_benchmark import machine, tool_versions  # noqa: E402
 from make_test_data import TRUTH_COLUMNS, alk_targets, small_variant, write_tsv  # noqa: E402
-
-from alkres.annotate import annotate_variant  # noqa: E402
-from alkres.cohort import build_biopsies, summary_rows  # noqa: E402
-from alkres.cohort import rate as cohort_rate  # noqa: E402
-from alkres.knowledge import KnowledgeBase, load_knowledge_base  # noqa: E402
-from alkres.sheets import load_tki_vocabulary, normalise_tki  # noqa: E402
-from alkres.simulate import (  # noqa: E402
+from simulate import (  # noqa: E402
     Haplotype,
     SampleSpec,
     Target,
-    Variant,
     align,
     amplification_multiplier,
     build_reference,
-    codon_substitution,
     merge_targets_into_islands,
     simulate_reads,
     stable_seed,
     write_fasta,
 )
-from alkres.transcript import Transcript, load_transcript  # noqa: E402
+
+from alkres.biopsy.biopsy import build_biopsies  # noqa: E402
+from alkres.inputs.tki_vocabulary import load_tki_vocabulary, normalise_tki  # noqa: E402
+from alkres.knowledge.knowledge import KnowledgeBase, load_knowledge_base  # noqa: E402
+from alkres.knowledge.transcript import Transcript, load_transcript  # noqa: E402
+from alkres.mutations.annotate import annotate_variant  # noqa: E402
+from alkres.mutations.variants import Variant, codon_substitution  # noqa: E402
+from alkres.reports.cohort_report import rate as cohort_rate  # noqa: E402
+from alkres.reports.cohort_report import summary_rows  # noqa: E402
 
 OUT = REPO / "benchmarks" / "out" / "seed_study"
 REFERENCE_DIR = OUT / "reference"
 BAMS = OUT / "bams"
 FULL_REPORT = REPO / "benchmarks" / "results" / "seed_study.md"
 CONFIG_PATH = REPO / "config.yaml"
-SIMULATE_PY = REPO / "workflow" / "scripts" / "alkres" / "simulate.py"
+SIMULATE_PY = REPO / "test_data" / "simulate.py"
 
 CHROM = "chr2"
 BUILD = "GRCh38"
@@ -288,7 +288,7 @@ def cohort_figures(
     clinical_rows: Sequence[Mapping[str, str]],
     knowledge: KnowledgeBase,
 ) -> dict[str, str]:
-    """summary.tsv's figures, computed by the pipeline's own code (alkres.cohort)."""
+    """summary.tsv's figures, computed by the pipeline's own code (alkres.biopsy.model)."""
     alterations, hotspots, copy_number, qc = tables
     vocabulary = load_tki_vocabulary()
     clinical = {
@@ -299,7 +299,7 @@ def cohort_figures(
         for row in clinical_rows
     }
     biopsies = build_biopsies(sheet_records(sheet), qc, alterations, hotspots, copy_number)
-    return {row["metric"]: row["value"] for row in summary_rows(biopsies, clinical, knowledge)}
+    return {row["metric"]: row["value"] for row in summary_rows(biopsies, clinical)}
 
 
 def is_resistance_mutation(row: Mapping[str, str]) -> bool:
@@ -530,7 +530,7 @@ def simulate_bams(specs: Mapping[str, SampleSpec], islands, fasta: Path) -> dict
 
 
 def read_plain_fasta(path: Path) -> bytes:
-    """The one contig's sequence, as alkres.simulate slices it."""
+    """The one contig's sequence, as simulate slices it."""
     with open(path, "rb") as handle:
         return b"".join(line.rstrip() for line in handle if not line.startswith(b">"))
 
@@ -783,7 +783,7 @@ def report(result: StudyResult, design: Design, knowledge: KnowledgeBase) -> str
         )
     lines += [
         "",
-        "*design (truth)*: the figures the pipeline's own summary code (alkres.cohort) gives "
+        "*design (truth)*: the figures the pipeline's own summary code (alkres.biopsy.model) gives "
         "when every biopsy is called exactly as simulated.",
     ]
     others = {k: v for k, v in (result.summary or {}).items() if k not in result.expected}

@@ -25,7 +25,7 @@ from pathlib import Path
 
 # resources/ is no package: the shared vocabulary and the loader come from the workflow code.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow" / "scripts"))
-from alkres.knowledge import (  # noqa: E402
+from alkres.knowledge.knowledge import (  # noqa: E402
     ACTIVITY_COLUMNS,
     ACTIVITY_FILE,
     MUTATION_COLUMNS,
@@ -34,7 +34,7 @@ from alkres.knowledge import (  # noqa: E402
     load_knowledge_base,
     tki_rank,
 )
-from alkres.transcript import SEQUENCE_FILES, read_fasta  # noqa: E402
+from alkres.knowledge.transcript import SEQUENCE_FILES, read_fasta  # noqa: E402
 
 VERSION = "2026.11.25-1"
 SHARED_REFERENCE = Path("/work/shared/reference")
@@ -1126,7 +1126,7 @@ def write_table(
 
 
 def validate_with_loader(directory: Path) -> str:
-    """Load the written tables with alkres.knowledge, which checks them against the protein."""
+    """Load the written tables with alkres.knowledge.knowledge, which checks them against the protein."""
     _, protein = read_fasta(RESOURCES_DIR / SEQUENCE_FILES["ALK"][1])
     knowledge = load_knowledge_base(directory, protein=protein)
     return f"{len(knowledge.mutations)} mutations, {len(knowledge.activity)} activity rows"

@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "workflow" / "scripts"))
 
-from alkres.simulate import (  # noqa: E402
+from simulate import (  # noqa: E402
     CONVENTIONS,
     GRCH38_CHR2_LENGTH,
     Convention,
@@ -33,19 +33,18 @@ from alkres.simulate import (  # noqa: E402
     MateTrap,
     SampleSpec,
     Target,
-    Variant,
     align,
     amplification_multiplier,
     build_reference,
-    cds_edit_to_variant,
-    codon_substitution,
     fusion_fraction,
     merge_targets_into_islands,
     simulate_reads,
     stable_seed,
     write_fasta,
 )
-from alkres.transcript import Exon, load_exons, load_transcript, translate  # noqa: E402
+
+from alkres.knowledge.transcript import Exon, load_exons, load_transcript, translate  # noqa: E402
+from alkres.mutations.variants import Variant, cds_edit_to_variant, codon_substitution  # noqa: E402
 
 CHROM = "chr2"
 BUILD = "GRCh38"

@@ -4,19 +4,16 @@ variants never resistance, weak caller calls filtered."""
 import pysam
 import pytest
 
-from alkres.alterations import (
+from alkres.knowledge.transcript import load_transcript
+from alkres.mutations.annotate_sample import (
     CallerFilters,
-    CallerVariant,
     caller_alteration_rows,
     hotspot_alteration_rows,
-    merge_caller_variants,
-    read_caller_vcf,
-    read_normal_variants,
     write_annotated_vcf,
-    write_normal_variants,
 )
-from alkres.simulate import codon_substitution
-from alkres.transcript import load_transcript
+from alkres.mutations.caller_vcf import CallerVariant, merge_caller_variants, read_caller_vcf
+from alkres.mutations.variants import codon_substitution
+from alkres.tables import read_normal_variants, write_normal_variants
 
 ALK = load_transcript("GRCh38", "ALK", chrom="chr2")
 CATALOGUED = {"G1202R", "L1196M", "G1202del", "T1151dup"}

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from alkres.annotate import (
+from alkres.knowledge.transcript import (
+    Exon,
+    Transcript,
+    load_transcript,
+    reverse_complement,
+    translate,
+)
+from alkres.mutations.annotate import (
     CLASSES,
     CONSEQUENCES,
     KINASE_DOMAIN,
@@ -20,7 +27,6 @@ from alkres.annotate import (
     classify,
     normalise_indel,
 )
-from alkres.transcript import Exon, Transcript, load_transcript, reverse_complement, translate
 
 TEST_REFERENCE = Path(__file__).resolve().parents[1] / "test_data/reference/chr2_alk_panel.fa.gz"
 

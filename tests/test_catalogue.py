@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from alkres.catalogue import (
+from alkres.inputs.hotspot_codons_bed import hotspot_bed_rows
+from alkres.knowledge.catalogue import (
     Hotspot,
     catalogued_hotspots,
-    hotspot_bed_rows,
     is_compound,
     is_copy_number,
     parse_single_change,
 )
-from alkres.transcript import DEFAULT_RESOURCES_DIR, Transcript, load_transcript
+from alkres.knowledge.transcript import DEFAULT_RESOURCES_DIR, Transcript, load_transcript
 
 CATALOGUE = DEFAULT_RESOURCES_DIR / "alk_resistance_catalogue.tsv"
 

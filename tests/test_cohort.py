@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from alkres.cohort import (
+from alkres.biopsy.biopsy import build_biopsies
+from alkres.biopsy.model import (
     CONFIDENT_NEGATIVE,
-    FUSION_VARIANT_COLUMNS,
     INCONCLUSIVE,
     MECHANISM,
-    build_biopsies,
-    fusion_variant_rows,
     interpret,
     is_alk_mutation,
     mutation_units,
+)
+from alkres.knowledge.knowledge import load_knowledge_base
+from alkres.reports.cohort_report import (
+    fusion_variant_rows,
     patient_rows,
     rate,
     resistance_rows,
     summary_rows,
 )
-from alkres.knowledge import load_knowledge_base
+from alkres.tables import FUSION_VARIANT_COLUMNS
 
 CODONS = ("G1202", "L1196", "I1171")
 
@@ -145,18 +147,23 @@ def test_biopsy_status_confident_negative_needs_every_codon_and_copy_number():
     assert no_cn.status == INCONCLUSIVE and "ALK copy number not assessable" in no_cn.reasons
 
 
-def test_fusion_unseen_where_the_depth_could_show_it_makes_a_negative_inconclusive():
-    from alkres.cohort import assess_biopsy
+def derive_and_status(biopsy):
+    from alkres.biopsy.model import derive_biopsy
 
+    derive_biopsy(biopsy, load_knowledge_base())
+    return biopsy.status
+
+
+def test_fusion_unseen_where_the_depth_could_show_it_makes_a_negative_inconclusive():
     s = [sample("A_T1", "A", "2024-01-01", ["crizotinib"])]
     biopsy = biopsies_of(s)[0]
     biopsy.fusion_status = {"status": NOT_DETECTED}
-    assert assess_biopsy(biopsy).status == INCONCLUSIVE
+    assert derive_and_status(biopsy) == INCONCLUSIVE
     assert "tumour content may be too low" in biopsy.reasons[-1]
     biopsy.fusion_status = {"status": "fusion not assessable: 40 fragments span ALK intron 19"}
-    assert assess_biopsy(biopsy).status == CONFIDENT_NEGATIVE
+    assert derive_and_status(biopsy) == CONFIDENT_NEGATIVE
     biopsy.fusion_status = {"status": "detected"}
-    assert assess_biopsy(biopsy).status == CONFIDENT_NEGATIVE
+    assert derive_and_status(biopsy) == CONFIDENT_NEGATIVE
 
 
 def test_biopsy_with_mutation_is_a_mechanism_even_if_other_codons_are_not_assessable():
@@ -246,7 +253,7 @@ def cohort():
 
 def test_summary_counts_patients_biopsies_and_follow_up(kb):
     biopsies, clinical = cohort()
-    summary = {row["metric"]: row["value"] for row in summary_rows(biopsies, clinical, kb)}
+    summary = {row["metric"]: row["value"] for row in summary_rows(biopsies, clinical)}
     assert summary["patients_rebiopsied"] == "5"
     assert summary["tumour_biopsies"] == "6"
     assert summary["patients_with_resistance_mechanism"] == "4/5 (80%)"
@@ -266,13 +273,13 @@ def test_summary_counts_patients_biopsies_and_follow_up(kb):
 def test_same_tki_again_is_not_a_switch(kb):
     biopsies, clinical = cohort()
     clinical["B"] = {"next_tki": "crizotinib", "best_response": "PR"}  # progressed on it
-    summary = {row["metric"]: row["value"] for row in summary_rows(biopsies, clinical, kb)}
+    summary = {row["metric"]: row["value"] for row in summary_rows(biopsies, clinical)}
     assert summary["response_to_different_tki_after_mutation"] == "1/2 (50%)"
 
 
 def test_patient_rows(kb):
     biopsies, clinical = cohort()
-    rows = {row["patient_id"]: row for row in patient_rows(biopsies, clinical, kb)}
+    rows = {row["patient_id"]: row for row in patient_rows(biopsies, clinical)}
     assert rows["A"]["n_biopsies"] == 2
     assert rows["A"]["tki_lines"] == (
         "A_T1 after 1 (crizotinib); A_T2 after 2 (crizotinib, alectinib)"
@@ -307,7 +314,7 @@ def test_fusion_row_is_never_a_resistance_mechanism(kb):
     biopsy = with_fusions((s, [row]), [fusion("A_T1")], [fusion_status("A_T1")])[0]
     assert biopsy.status == CONFIDENT_NEGATIVE and not biopsy.has_mechanism
     assert biopsy.drivers == [row] and biopsy.mutations == [] and biopsy.other_variants == []
-    assert rows_of(patient_rows([biopsy], {}, kb))["A"]["mechanisms"] == "none"
+    assert rows_of(patient_rows([biopsy], {}))["A"]["mechanisms"] == "none"
     # The cohort summary is the same with and without fusion rows.
     biopsies, clinical = cohort()
     samples = [{"sample_id": b.sample_id, "patient_id": b.patient_id, "sample_type": "tumor",
@@ -320,7 +327,7 @@ def test_fusion_row_is_never_a_resistance_mechanism(kb):
         [fusion_status(s["sample_id"]) for s in samples],
     )
     plain = with_fusions((samples, alterations))
-    assert summary_rows(fused, clinical, kb) == summary_rows(plain, clinical, kb)
+    assert summary_rows(fused, clinical) == summary_rows(plain, clinical)
     assert [b.status for b in fused] == [b.status for b in plain]
 
 
@@ -368,7 +375,7 @@ def fusion_cohort():
 
 
 def test_patients_tsv_gives_each_patients_fusion(kb):
-    rows = rows_of(patient_rows(fusion_cohort(), {}, kb))
+    rows = rows_of(patient_rows(fusion_cohort(), {}))
     assert rows["A"]["fusion_variant"] == "EML4-ALK E6;A20 (v3a/b)"  # the detected one
     assert rows["C"]["fusion_variant"] == "EML4-ALK E13;A20 (v1)"
     assert rows["E"]["fusion_variant"] == "EML4-ALK E2;A20 (v5a/b)"
@@ -380,7 +387,7 @@ def test_patients_tsv_gives_each_patients_fusion(kb):
     biopsies = with_fusions(
         (s, []), [], [fusion_status("K_T1", NOT_ASSESSABLE), fusion_status("K_T2", NOT_DETECTED)]
     )
-    assert rows_of(patient_rows(biopsies, {}, kb))["K"]["fusion_variant"] == "not detected"
+    assert rows_of(patient_rows(biopsies, {}))["K"]["fusion_variant"] == "not detected"
 
 
 def test_fusion_variant_table_counts_post_tki_biopsies_by_variant():

@@ -3,8 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from simulate import amplification_multiplier
 
-from alkres.copy_number import (
+from alkres.copy_number.cnv_genes import (
     AmplificationRule,
     GeneRegion,
     amplification_rows,
@@ -15,7 +16,6 @@ from alkres.copy_number import (
     read_gene_regions,
     recentre,
 )
-from alkres.simulate import amplification_multiplier
 
 RULE = AmplificationRule()
 KINASE = GeneRegion(

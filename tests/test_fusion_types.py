@@ -2,7 +2,7 @@
 
 import pytest
 
-from alkres.fusion_types import (
+from alkres.fusion.naming import (
     in_frame,
     load_partners,
     load_variant_names,
@@ -10,7 +10,7 @@ from alkres.fusion_types import (
     locate,
     type_fusion,
 )
-from alkres.transcript import load_transcript
+from alkres.knowledge.transcript import load_transcript
 
 # Intron coordinates from the shared fusion notes (section 2), one position inside each.
 ALK_INTRON19 = {"GRCh38": (29_223_529, 29_225_460), "GRCh37": (29_446_395, 29_448_326)}

@@ -8,8 +8,7 @@ import random
 import pysam
 import pytest
 
-from alkres.fusion_calls import sample_status
-from alkres.fusions import (
+from alkres.fusion.evidence import (
     Clip,
     FusionSettings,
     Junction,
@@ -32,7 +31,8 @@ from alkres.fusions import (
     resolve_clip,
     sample_fragment_length,
 )
-from alkres.transcript import reverse_complement
+from alkres.fusion.fusion_calls import sample_status
+from alkres.knowledge.transcript import reverse_complement
 
 LENGTH = 20_000
 A, E = 6_000, 15_000  # ALK keeps <= A, the partner keeps <= E (inverted): left/left

@@ -8,9 +8,10 @@ import json
 import pysam
 import pytest
 
-from alkres.fusion_calls import FUSION_COLUMNS, assess_sample
-from alkres.fusions import FusionSettings
-from alkres.transcript import load_transcript
+from alkres.fusion.evidence import FusionSettings
+from alkres.fusion.fusion_calls import assess_sample
+from alkres.knowledge.transcript import load_transcript
+from alkres.tables import FUSION_COLUMNS
 from conftest import TEST_DATA, read_tsv
 
 REFERENCE = TEST_DATA / "reference" / "chr2_alk_panel.fa.gz"

@@ -6,9 +6,16 @@ import subprocess
 
 import pysam
 import pytest
-import yaml
+from simulate import (
+    Target,
+    apply_variants,
+    build_reference,
+    merge_targets_into_islands,
+)
 
-from alkres.genotype import (
+from alkres.defaults import section_defaults
+from alkres.knowledge.transcript import load_transcript
+from alkres.mutations.genotype import (
     CatalogueIndel,
     ReadFilters,
     aligned_positions,
@@ -19,15 +26,7 @@ from alkres.genotype import (
     indel_site,
     linkage,
 )
-from alkres.simulate import (
-    Target,
-    apply_variants,
-    build_reference,
-    codon_substitution,
-    merge_targets_into_islands,
-)
-from alkres.transcript import load_transcript
-from conftest import REPO
+from alkres.mutations.variants import codon_substitution
 
 ALK = load_transcript("GRCh38", "ALK", chrom="chr2")
 LENGTH = 30_000_000
@@ -177,9 +176,7 @@ def test_extreme_depth_is_counted_without_a_cap(tmp_path):
     reference = tmp_path / "ref.fa"
     reference.write_text(f">chr2\n{REFERENCE.decode()}\n")
     pysam.faidx(str(reference))
-    max_depth = yaml.safe_load((REPO / "config.yaml").read_text())["calling"]["bcftools"][
-        "max_depth"
-    ]
+    max_depth = section_defaults("calling", "bcftools")["max_depth"]
     position = ALK.codon_positions(1202)[0]
     pileup = subprocess.run(
         ["bcftools", "mpileup", "--max-depth", str(max_depth), "-a", "AD", "-f", str(reference),

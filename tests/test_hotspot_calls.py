@@ -2,8 +2,8 @@
 
 import pytest
 
-from alkres.genotype import SiteCounts
-from alkres.hotspot_calls import (
+from alkres.mutations.genotype import SiteCounts
+from alkres.mutations.statistics import (
     BackgroundRate,
     CallingParameters,
     background_from_normals,

@@ -7,10 +7,12 @@ import subprocess
 
 import pysam
 import pytest
+from simulate import write_fasta
 
-from alkres.inputs import InputError, check_alignment_file, check_reference_build
-from alkres.simulate import write_fasta
-from alkres.transcript import load_transcript, reverse_complement
+from alkres.inputs import InputError
+from alkres.inputs.check_alignment import check_alignment_file
+from alkres.inputs.check_reference import check_reference_build
+from alkres.knowledge.transcript import load_transcript, reverse_complement
 from conftest import TEST_DATA
 
 BAM = TEST_DATA / "bams" / "P05_T1.bam"  # the cohort's BAM (the others are CRAM)

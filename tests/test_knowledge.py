@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from alkres.knowledge import (
+from alkres.knowledge.knowledge import (
     ACTIVITIES,
     ACTIVITY_FILE,
     MUTATIONS_FILE,
@@ -21,7 +21,7 @@ from alkres.knowledge import (
     KnowledgeBase,
     load_knowledge_base,
 )
-from alkres.transcript import (
+from alkres.knowledge.transcript import (
     DEFAULT_RESOURCES_DIR,
     GENETIC_CODE,
     SEQUENCE_FILES,

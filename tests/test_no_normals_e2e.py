@@ -1,6 +1,7 @@
 """A cohort without normals still runs: flat copy-number reference (flagged in QC) and the
 default background error rate for the hotspot test."""
 
+import json
 import shutil
 
 import pytest
@@ -52,3 +53,23 @@ def test_copy_number_still_estimated(tumours_only):
     rows = read_tsv(tumours_only / "cohort" / "copy_number.tsv")
     kinase = {row["sample_id"]: row for row in rows if row["region"] == "ALK_kinase"}
     assert float(kinase["P03_T1"]["copy_number"]) > float(kinase["P01_T2"]["copy_number"]) + 3
+
+
+def test_every_report_gives_the_qc_summary_verdict(tumours_only):
+    """One final verdict: the flat-reference warning reads the same in qc_summary.tsv, each
+    biopsy record and each patient report."""
+    summary = {row["sample_id"]: row for row in read_tsv(tumours_only / "qc" / "qc_summary.tsv")}
+    shown = {}
+    for path in (tumours_only / "patients").glob("*/report.json"):
+        for biopsy in json.loads(path.read_text())["biopsies"]:
+            shown[biopsy["sample_id"]] = biopsy["qc"]
+    records = {
+        path.stem: json.loads(path.read_text())["qc"]
+        for path in (tumours_only / "biopsies").glob("*.json")
+    }
+    assert set(shown) == set(records) == set(summary)
+    for sample_id, row in summary.items():
+        expected = {"verdict": row["verdict"], "reasons": row["reasons"]}
+        assert shown[sample_id] == expected, sample_id
+        assert records[sample_id] == expected, sample_id
+        assert "flat copy-number reference" in shown[sample_id]["reasons"]

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from alkres.inputs import InputError
-from alkres.panel import natural_key, read_panel_bed, sorted_targets
+from alkres.inputs.panel_targets import natural_key, read_panel_bed, sorted_targets
 
 CONTIGS = {f"chr{name}": 250_000_000 for name in [*range(1, 23), "X", "Y", "M"]}
 REFERENCE = "/data/genome.fa"

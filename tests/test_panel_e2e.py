@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from alkres.panel import natural_key
+from alkres.inputs.panel_targets import natural_key
 from conftest import TEST_DATA, read_tsv, run_snakemake
 
 pytestmark = pytest.mark.e2e

@@ -4,9 +4,9 @@ import re
 from statistics import mean, median
 
 import pytest
+from simulate import amplification_multiplier
 
-from alkres.catalogue import catalogued_hotspots
-from alkres.simulate import amplification_multiplier
+from alkres.knowledge.catalogue import catalogued_hotspots
 from conftest import read_tsv
 
 pytestmark = pytest.mark.e2e

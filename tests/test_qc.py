@@ -5,10 +5,9 @@ import gzip
 import pysam
 import pytest
 
-from alkres.qc import (
-    base_depths,
+from alkres.qc.depth import base_depths, hotspot_codon_depths
+from alkres.qc.qc_sample import (
     check_verdict_rules,
-    hotspot_codon_depths,
     parse_mosdepth_summary,
     parse_samtools_stats,
     parse_thresholds,
@@ -136,34 +135,32 @@ def test_base_depths_reads_each_position_in_one_pass(tmp_path):
     assert base_depths(compressed, "chr2", []) == {}
 
 
-def test_fusion_flags_become_warnings():
-    import pandas as pd
+def test_final_verdict_adds_fusion_flags_and_a_flat_reference():
+    from alkres.qc.verdict import FLAT_REFERENCE_WARNING, final_verdict
 
-    from alkres.qc import add_fusion_status
-
-    summary = pd.DataFrame(
-        {"sample_id": ["T1", "T2", "N1"], "verdict": ["pass", "fail", "pass"],
-         "reasons": ["", "fail: mean_target_depth 60 < 100", ""]}
-    )  # fmt: skip
-    statuses = [
-        {"sample_id": "T1", "status": "fusion not detected: tumour content may be too low for a"
-         " confident negative", "fusions": [], "intron19_spanning_fragments": 400,
-         "flags": ["fusion not detected: tumour content may be too low for a confident negative"]},
-        {"sample_id": "T2", "status": "detected", "fusions": ["EML4-ALK E13;A20 (v1)"],
-         "intron19_spanning_fragments": 50, "flags": []},
-        {"sample_id": "N1", "status": "fusion evidence in a normal", "fusions": [],
-         "intron19_spanning_fragments": 400, "flags": ["fusion evidence in a normal: 2 fragment(s)"]},
-    ]  # fmt: skip
-    out = add_fusion_status(summary, statuses).set_index("sample_id")
-    assert (
-        out.loc["T1", "verdict"] == "warn"
-        and "warn: fusion not detected" in out.loc["T1", "reasons"]
+    not_seen = "fusion not detected: tumour content may be too low for a confident negative"
+    tumour = {"sample_type": "tumor", "verdict": "pass", "reasons": ""}
+    failed = {
+        "sample_type": "tumor",
+        "verdict": "fail",
+        "reasons": "fail: mean_target_depth 60 < 100",
+    }
+    normal = {"sample_type": "normal", "verdict": "pass", "reasons": ""}
+    # A fusion flag raises a pass to warn; a note is added and changes nothing.
+    assert final_verdict(tumour, {"flags": [not_seen], "notes": ["no MC/MQ tags"]}, False) == (
+        "warn",
+        f"warn: {not_seen}; note: no MC/MQ tags",
     )
-    assert (
-        out.loc["T2", "verdict"] == "fail" and out.loc["T2", "fusions"] == "EML4-ALK E13;A20 (v1)"
+    assert final_verdict(tumour, {"flags": [], "notes": ["no MC/MQ tags"]}, False) == (
+        "pass",
+        "note: no MC/MQ tags",
     )
-    assert (
-        out.loc["N1", "verdict"] == "warn"
-        and "fusion evidence in a normal" in out.loc["N1", "reasons"]
+    # A fail stays a fail, its reasons first.
+    assert final_verdict(failed, {"flags": [not_seen]}, False) == (
+        "fail",
+        f"fail: mean_target_depth 60 < 100; warn: {not_seen}",
     )
-    assert list(summary["verdict"]) == ["pass", "fail", "pass"]  # the input is not modified
+    # Without normals the copy-number reference is flat: tumours warn, normals do not.
+    assert final_verdict(tumour, {}, True) == ("warn", FLAT_REFERENCE_WARNING)
+    assert final_verdict(normal, {}, True) == ("pass", "")
+    assert final_verdict(normal, None, False) == ("pass", "")

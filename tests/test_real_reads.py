@@ -11,9 +11,9 @@ MD tags), which is all the evidence code reads of the reference (clip placement)
 import pysam
 import pytest
 
-from alkres.fusion_calls import assess_sample
-from alkres.fusions import FusionSettings
-from alkres.transcript import load_transcript
+from alkres.fusion.evidence import FusionSettings
+from alkres.fusion.fusion_calls import assess_sample
+from alkres.knowledge.transcript import load_transcript
 from conftest import TEST_DATA
 
 REAL = TEST_DATA / "real"

@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from alkres.cnvkit_cli import run_cnvkit
-from alkres.regions import gene_span, targets_within
-from alkres.transcript import load_exons
+from alkres.copy_number.cnvkit_cli import run_cnvkit
+from alkres.inputs.calling_targets import gene_span, targets_within
+from alkres.knowledge.transcript import load_exons
 
 PANEL = [
     ("chr2", 29_192_700, 29_193_000, "ALK_exon29"),  # ALK: GRCh38 chr2:29,192,774-29,921,566

@@ -21,27 +21,21 @@ from test_cohort import (
     with_fusions,
 )
 
-from alkres.cohort import (
-    build_biopsies,
-    follow_up,
+from alkres.biopsy.biopsy import ISOFORM_NOTES, NAMING_NOTE, biopsy_record, build_biopsies
+from alkres.knowledge.knowledge import load_knowledge_base
+from alkres.knowledge.transcript import DEFAULT_RESOURCES_DIR
+from alkres.reports.cohort_report import (
+    METRIC_LABELS,
     fusion_variant_rows,
+    line_matrix,
     patient_rows,
     resistance_rows,
 )
-from alkres.knowledge import load_knowledge_base
-from alkres.multiqc import write_fusion_variant_table, write_resistance_table
-from alkres.plots import codon_depth_profile, vaf_across_biopsies
-from alkres.report import (
-    ISOFORM_NOTES,
-    NAMING_NOTE,
-    codon_number,
-    line_matrix,
-    patient_report,
-    render_cohort_html,
-    render_patient_html,
-    vaf_series,
-)
-from alkres.transcript import DEFAULT_RESOURCES_DIR
+from alkres.reports.html import render_cohort_html, render_patient_html
+from alkres.reports.multiqc import write_fusion_variant_table, write_resistance_table
+from alkres.reports.patient_report import codon_number, patient_report, vaf_series
+from alkres.reports.patients import follow_up
+from alkres.reports.plots import codon_depth_profile, vaf_across_biopsies
 
 PROVENANCE = {
     "alkres_version": "0.1.0",
@@ -55,6 +49,12 @@ PROVENANCE = {
 @pytest.fixture(scope="module")
 def kb():
     return load_knowledge_base()
+
+
+def records_of(biopsies):
+    """The biopsies' records, as rule biopsy writes them."""
+    knowledge = load_knowledge_base()
+    return [biopsy_record(biopsy, knowledge) for biopsy in biopsies]
 
 
 def two_biopsies(detail="", specimen="tissue"):
@@ -91,8 +91,8 @@ def test_codon_number_rejects_other_text():
 
 def test_report_holds_table_values_verbatim_and_latest_interpretation(kb):
     biopsies = two_biopsies()
-    follow = follow_up(biopsies, {"next_tki": "lorlatinib", "best_response": "PR"}, kb)
-    report = patient_report("P9", biopsies, follow, kb, PROVENANCE)
+    follow = follow_up(biopsies, {"next_tki": "lorlatinib", "best_response": "PR"})
+    report = patient_report("P9", records_of(biopsies), follow, PROVENANCE)
     json.dumps(report)  # JSON-ready
     assert [b["sample_id"] for b in report["biopsies"]] == ["P9_T1", "P9_T2"]
     assert report["biopsies"][1]["alk_alterations"][1]["vaf"] == "0.25"
@@ -110,7 +110,7 @@ def test_report_holds_table_values_verbatim_and_latest_interpretation(kb):
 
 
 def test_vaf_series_zero_when_wild_type_none_when_not_assessable(kb):
-    report = patient_report("P9", two_biopsies(), None, kb, PROVENANCE)
+    report = patient_report("P9", records_of(two_biopsies()), None, PROVENANCE)
     series = vaf_series(report)
     assert series["L1196M"] == [0.1, 0.2]
     assert series["G1202R"] == [None, 0.25]  # G1202 was not assessable in P9_T1
@@ -122,7 +122,7 @@ def test_amplification_report_cites_sources(kb):
         samples, {"Q_T1": {"verdict": "pass", "reasons": ""}}, [amplification("Q_T1")],
         hotspots("Q_T1"), copy_number("Q_T1", "amplified"),
     )  # fmt: skip
-    report = patient_report("Q", biopsies, None, kb, PROVENANCE)
+    report = patient_report("Q", records_of(biopsies), None, PROVENANCE)
     assert report["biopsies"][0]["result"]["status"] == "mechanism"
     assert "ALK amplification (CN 10.0)" in report["biopsies"][0]["result"]["text"]
     statements = report["interpretation"]["amplification_statements"]
@@ -133,14 +133,14 @@ def test_sheet_text_is_escaped_not_rendered(kb):
     """Text from sheets and tables reaches HTML as text: markup is shown, never run."""
     payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     biopsies = two_biopsies(detail=payload, specimen=payload)
-    report = patient_report("P9", biopsies, None, kb, PROVENANCE)
+    report = patient_report("P9", records_of(biopsies), None, PROVENANCE)
     html = render_patient_html(report, {})
     assert "<script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(" in html
 
 
 def test_patient_html_is_self_contained(kb):
-    report = patient_report("P9", two_biopsies(), None, kb, PROVENANCE)
+    report = patient_report("P9", records_of(two_biopsies()), None, PROVENANCE)
     series = vaf_series(report)
     figures = {
         "vaf": vaf_across_biopsies(["P9_T1", "P9_T2"], series),
@@ -180,7 +180,7 @@ def test_cohort_matrix_and_html():
           "progressed_on": "", "next_tki": "", "best_response": "",
           "next_tki_predicted_active": "", "next_tki_activity": "",
           "fusion_variant": "EML4-ALK E13;A20 (v1)"}],
-        matrix, PROVENANCE,
+        matrix, PROVENANCE, METRIC_LABELS,
     )  # fmt: skip
     assert "ALK mutation rate per biopsy after one TKI" in html
     assert 'href="../patients/P9/report.html"' in html
@@ -196,7 +196,7 @@ def test_fusion_section_shows_v3_evidence_and_sourced_notes(kb):
     row = fusion("F_T1") | {"callers": "delly: detected (filtered)",
                             "agreement": "disagree: delly"}  # fmt: skip
     biopsies = one_biopsy([row], fusion_status("F_T1"), [fusion_alteration("F_T1")])
-    report = patient_report("F", biopsies, None, kb, PROVENANCE)
+    report = patient_report("F", records_of(biopsies), None, PROVENANCE)
     json.dumps(report)
     section = report["biopsies"][0]["fusion"]
     assert section["result"] == "detected" and section["status"] == "detected"
@@ -232,7 +232,7 @@ def test_fusion_section_shows_v3_evidence_and_sourced_notes(kb):
 
 def test_v1_fusion_shows_its_note(kb):
     biopsies = one_biopsy([fusion("F_T1", "v1")], fusion_status("F_T1"))
-    report = patient_report("F", biopsies, None, kb, PROVENANCE)
+    report = patient_report("F", records_of(biopsies), None, PROVENANCE)
     (shown,) = report["biopsies"][0]["fusion"]["fusions"]
     assert shown["exon_pair"] == "E13;A20" and shown["isoform_note"] is None
     assert [n["source"] for n in shown["variant_notes"]] == [
@@ -245,7 +245,7 @@ def test_v1_fusion_shows_its_note(kb):
 def test_fusion_not_detected_says_the_negative_is_weaker(kb):
     below = fusion("F_T1", alkres="below threshold", supporting="2")
     biopsies = one_biopsy([below], fusion_status("F_T1", NOT_DETECTED))
-    report = patient_report("F", biopsies, None, kb, PROVENANCE)
+    report = patient_report("F", records_of(biopsies), None, PROVENANCE)
     section = report["biopsies"][0]["fusion"]
     assert section["result"] == "not detected" and section["status"] == NOT_DETECTED
     assert section["fusions"] == [] and section["other_evidence"][0]["alkres"] == "below threshold"
@@ -256,13 +256,13 @@ def test_fusion_not_detected_says_the_negative_is_weaker(kb):
     assert "150 fragments span ALK intron 19; 118 needed to see a fusion at 5%" in html
     # With a mutation found, the caveat is about the other codons.
     biopsies = one_biopsy([], fusion_status("F_T1", NOT_DETECTED), [mutation("F_T1", "G1202R")])
-    section = patient_report("F", biopsies, None, kb, PROVENANCE)["biopsies"][0]["fusion"]
+    section = patient_report("F", records_of(biopsies), None, PROVENANCE)["biopsies"][0]["fusion"]
     assert "weakens a negative mutation result at the other codons" in section["negative_caveat"]
 
 
 def test_fusion_not_assessable_gives_the_status_without_the_caveat(kb):
     biopsies = one_biopsy([], fusion_status("F_T1", NOT_ASSESSABLE))
-    report = patient_report("F", biopsies, None, kb, PROVENANCE)
+    report = patient_report("F", records_of(biopsies), None, PROVENANCE)
     section = report["biopsies"][0]["fusion"]
     assert section["result"] == "not assessable" and section["negative_caveat"] == ""
     html = render_patient_html(report, {})
@@ -279,7 +279,7 @@ def test_isoform_and_naming_sources_are_those_of_the_naming_table():
 def test_cohort_html_shows_the_variant_table_with_its_source(kb):
     biopsies = fusion_cohort()
     html = render_cohort_html(
-        [], patient_rows(biopsies, {}, kb), line_matrix(biopsies), PROVENANCE,
+        [], patient_rows(biopsies, {}), line_matrix(biopsies), PROVENANCE, METRIC_LABELS,
         fusion_variant_rows(biopsies),
     )  # fmt: skip
     assert 'id="fusion-variants"' in html

@@ -14,9 +14,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import REPO, TEST_DATA, read_tsv, run_snakemake
+from alkres.defaults import section_defaults
+from conftest import TEST_DATA, read_tsv, run_snakemake
 
 pytestmark = pytest.mark.e2e
 SMALL_VARIANT_TYPES = {"snv", "mnv", "indel"}
@@ -112,9 +112,7 @@ def test_fusion_sections_are_the_fusion_tables(reports, pipeline_run):
 
 
 def test_reports_show_the_simulated_truth(reports, truth):
-    min_copy_number = yaml.safe_load((REPO / "config.yaml").read_text())["copy_number"][
-        "amplification"
-    ]["min_copy_number"]
+    min_copy_number = section_defaults("copy_number", "amplification")["min_copy_number"]
     biopsies = {b["sample_id"]: b for r in reports.values() for b in r["biopsies"]}
     for row in truth:
         if row["sample_type"] != "tumor" or row["alteration"] == "none":

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from alkres.defaults import section_defaults
 from conftest import REPO, TEST_DATA, read_tsv, run_snakemake, venv_environment
 
 USER_CONFIG = {"samples": "data/samples.tsv", "reference": {"fasta": "data/genome.fa.gz"},
@@ -68,12 +69,11 @@ def expected_variants(truth, sample: str) -> set[str]:
 def check_results(folder: Path, truth, samples: list[str]) -> None:
     """Results under the user's folder, with the user's data and alkres's default settings."""
     results = folder / "results"  # the default outdir, relative to the working directory
-    bundled = yaml.safe_load((REPO / "config.yaml").read_text())
     qc = read_tsv(results / "qc" / "qc_summary.tsv")
     assert sorted(row["sample_id"] for row in qc) == sorted(samples)
-    for depth in bundled["qc"]["depth_thresholds"]:
+    for depth in section_defaults("qc")["depth_thresholds"]:
         assert f"fraction_target_at_{depth}x" in qc[0]
-    regions = read_tsv(REPO / bundled["copy_number"]["regions"])  # found in the alkres folder
+    regions = read_tsv(REPO / section_defaults("copy_number")["regions"])  # in the alkres folder
     copy_number = read_tsv(results / "cohort" / "copy_number.tsv")
     assert {row["region"] for row in copy_number} == {row["name"] for row in regions}
     called = {row["alteration"] for row in read_tsv(results / "cohort" / "alterations.tsv")

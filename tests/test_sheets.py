@@ -14,16 +14,16 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
-from alkres.sheets import (
+from alkres.inputs.settings import validate_config
+from alkres.inputs.sheet_tables import SheetError
+from alkres.inputs.sheets import (
     ADDED_SAMPLE_COLUMNS,
     ID_PATTERN,
     SCHEMA_DIR,
-    SheetError,
-    load_tki_vocabulary,
     read_clinical_sheet,
     read_sample_sheet,
-    validate_config,
 )
+from alkres.inputs.tki_vocabulary import load_tki_vocabulary
 
 HEADER = (
     "sample_id",
@@ -415,13 +415,16 @@ MINIMAL_CONFIG = {
 }
 
 
-def test_config_defaults_and_extra_sections() -> None:
-    config = validate_config({**MINIMAL_CONFIG, "future_stage": {"min_depth": 200}})
+def test_config_defaults_and_no_unknown_sections() -> None:
+    config = validate_config(MINIMAL_CONFIG)
     assert config["clinical"] == ""
     assert config["outdir"] == "results"
     assert config["reference"]["build"] == "GRCh38"
-    assert config["future_stage"] == {"min_depth": 200}
     assert "build" not in MINIMAL_CONFIG["reference"]
+    with pytest.raises(SheetError, match="'future_stage' was unexpected") as caught:
+        validate_config({**MINIMAL_CONFIG, "future_stage": {"min_depth": 200}})
+    assert "Fix: correct or remove that section; the sections are: " in str(caught.value)
+    assert "copy_number" in str(caught.value)
 
 
 CONFIG_ERRORS = {

@@ -5,20 +5,16 @@ import random
 import shutil
 
 import pytest
-
-from alkres.simulate import (
+from simulate import (
     Fusion,
     Haplotype,
     Island,
     SampleSpec,
     Target,
-    Variant,
     amplification_multiplier,
     apply_variants,
     bin_quality_string,
     build_reference,
-    cds_edit_to_variant,
-    codon_substitution,
     fusion_fraction,
     fusion_joined_islands,
     fusion_pieces,
@@ -27,7 +23,9 @@ from alkres.simulate import (
     read_fastq,
     simulate_reads,
 )
-from alkres.transcript import load_transcript, reverse_complement, translate
+
+from alkres.knowledge.transcript import load_transcript, reverse_complement, translate
+from alkres.mutations.variants import Variant, cds_edit_to_variant, codon_substitution
 
 ALK = load_transcript("GRCh38", "ALK", chrom="chr2")
 

@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from alkres.transcript import (
+from alkres.knowledge.transcript import (
     BUILDS,
     DEFAULT_RESOURCES_DIR,
     GENETIC_CODE,

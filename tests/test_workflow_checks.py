@@ -32,7 +32,7 @@ def test_dry_run_shows_whole_dag(tmp_path):
         "call_freebayes": n_samples,
         "hotspot_counts_normal": n_samples - n_tumours,
         "hotspot_calls": n_tumours,
-        "annotate_sample": n_tumours,
+        "biopsy": n_tumours,
     }
     for rule, count in expected.items():
         assert int(jobs[rule]) == count, (rule, jobs)
@@ -209,9 +209,8 @@ def dry_run_jobs(output: str) -> list[dict[str, str]]:
 def test_every_job_asks_for_the_resources_its_config_entry_gives(tmp_path):
     """threads, mem_mb and runtime of each rule come from config `resources:`; an entry for
     one rule (here a larger freebayes) changes only that rule's jobs."""
-    import yaml
+    from alkres.defaults import section_defaults
 
-    config = yaml.safe_load((REPO / "config.yaml").read_text())
     override = tmp_path / "override.yaml"
     override.write_text("resources:\n  call_freebayes: {threads: 1, mem_mb: 7777, runtime: 99}\n")
     result = run_snakemake("-n", "--configfile", str(REPO / "config.yaml"), str(override),
@@ -219,7 +218,7 @@ def test_every_job_asks_for_the_resources_its_config_entry_gives(tmp_path):
     jobs = dry_run_jobs(result.stdout)
     rules = {job["rule"] for job in jobs}
     assert {"call_freebayes", "normal_variants", "calling_targets", "patient_report"} <= rules
-    entries = config["resources"]
+    entries = section_defaults("resources")
     for job in (job for job in jobs if job["rule"] != "all"):
         name = {"index_bam": "index_alignment", "index_cram": "index_alignment"}.get(
             job["rule"], job["rule"]
@@ -246,13 +245,14 @@ def test_misspelt_resources_entry_stops_with_the_fix(tmp_path):
 
 
 def test_every_rule_has_an_entry_in_the_bundled_resources_table():
-    """config.yaml lists every step (the error for a misspelt entry lists them from there)."""
-    import yaml
+    """The schema's resources default lists every step (the error for a misspelt entry lists
+    them from there)."""
+    from alkres.defaults import section_defaults
 
     rule_files = [REPO / "Snakefile", *(REPO / "workflow" / "rules").rglob("*.smk")]
     names = {name for path in rule_files
              for name in re.findall(r"^rule (\w+):", path.read_text(), re.MULTILINE)}  # fmt: skip
-    entries = set(yaml.safe_load((REPO / "config.yaml").read_text())["resources"])
+    entries = set(section_defaults("resources"))
     index_rules = {"index_bam", "index_cram"}  # both use the entry index_alignment
     assert names - {"all"} - index_rules <= entries, sorted(names - entries)
     assert "index_alignment" in entries and index_rules <= names

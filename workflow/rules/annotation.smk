@@ -1,6 +1,6 @@
-# The normals' variants pooled into one table (the germline filter), ALK alterations per
-# tumour (hotspot calls + caller variants, annotated on NM_004304.5 and classified) and the
-# cohort tables.
+# The normals' variants pooled into one table (the germline filter) and the cohort tables. Each
+# tumour's ALK alterations (hotspot calls + caller variants, annotated on NM_004304.5 and
+# classified) are written by rule biopsy (rules/biopsy.smk), with its record.
 
 
 rule normal_variants:
@@ -20,43 +20,9 @@ rule normal_variants:
         "../scripts/normal_variants.py"
 
 
-rule annotate_sample:
-    input:
-        **reference_files(),
-        vcfs=get_caller_vcfs,
-        normal_variants=get_normal_variants,
-        mutations=rules.hotspot_calls.output.mutations,
-    output:
-        alterations=f"{OUTDIR}/variants/{{sample}}.alterations.tsv",
-        vcf=f"{OUTDIR}/variants/{{sample}}.annotated.vcf.gz",
-        tbi=f"{OUTDIR}/variants/{{sample}}.annotated.vcf.gz.tbi",
-    log:
-        f"{OUTDIR}/logs/annotate_sample/{{sample}}.log",
-    benchmark:
-        f"{OUTDIR}/benchmarks/annotate_sample/{{sample}}.tsv"
-    group:
-        job_group("patient")
-    conda:
-        "../../envs/python.yaml"
-    threads: rule_threads("annotate_sample")
-    resources:
-        mem_mb=rule_mem_mb("annotate_sample"),
-        runtime=rule_runtime("annotate_sample"),
-    params:
-        build=config["reference"]["build"],
-        callers=CALLERS,
-        patient_id=lambda wildcards: sheet_value(wildcards.sample, "patient_id"),
-        germline_min_vaf=config["hotspots"]["germline_min_vaf"],
-        caller_filters=config["calling"]["filters"],
-    script:
-        "../scripts/annotate_sample.py"
-
-
 rule cohort_tables:
     input:
-        alterations=expand(
-            rules.annotate_sample.output.alterations, sample=TUMORS.index
-        )
+        alterations=expand(rules.biopsy.output.alterations, sample=TUMORS.index)
         + expand(rules.cnv_genes.output.alterations, sample=TUMORS.index)
         + expand(rules.fusion_calls.output.alterations, sample=TUMORS.index),
         hotspots=expand(rules.hotspot_calls.output.hotspots, sample=TUMORS.index),

@@ -12,13 +12,16 @@ ALKRES_DIR = Path(str(workflow.current_basedir)).parents[1]
 BUNDLED_CONFIG = ALKRES_DIR / "config.yaml"
 sys.path.insert(0, str(ALKRES_DIR / "workflow" / "scripts"))
 
-from alkres.settings import load_defaults, run_config  # noqa: E402
-from alkres.sheets import (  # noqa: E402
+from alkres.inputs.settings import (
+    load_defaults,
+    run_config,
+    validate_config,
+)  # noqa: E402
+from alkres.inputs.sheet_tables import SheetError  # noqa: E402
+from alkres.inputs.sheets import (  # noqa: E402
     ID_PATTERN,
-    SheetError,
     read_clinical_sheet,
     read_sample_sheet,
-    validate_config,
 )
 
 SCHEMAS = ALKRES_DIR / "workflow" / "schemas"
@@ -48,7 +51,7 @@ def config_source():
 
 try:
     _settings = run_config(
-        user_config(), load_defaults(BUNDLED_CONFIG), config_source()
+        user_config(), load_defaults(SCHEMAS / "config.schema.yaml"), config_source()
     )
     config.clear()  # in place: rules, scripts (snakemake.config) and an importer share it
     config.update(validate_config(_settings, SCHEMAS / "config.schema.yaml"))
@@ -65,6 +68,32 @@ except SheetError as error:
     raise WorkflowError(str(error)) from None
 
 OUTDIR = config["outdir"].rstrip("/")
+
+
+# The bundled tables each step reads, declared as its inputs: editing one re-runs exactly the
+# steps that read it. The code reads them from resources/ of the alkres folder.
+BUNDLED_RESOURCES = {
+    "transcripts": (
+        "transcripts.tsv",
+        "alk_cds_ENST00000389048.fa",
+        "alk_protein_Q9UM73.fa",
+    ),
+    "mutation_catalogue": ("alk_resistance_mutations.tsv", "alk_protein_Q9UM73.fa"),
+    "knowledge": (
+        "alk_resistance_mutations.tsv",
+        "alk_tki_activity.tsv",
+        "alk_protein_Q9UM73.fa",
+    ),
+    "catalogue": ("alk_resistance_catalogue.tsv",),
+    "fusion_naming": ("fusion_partners.tsv", "eml4_alk_variants.tsv"),
+    "fusion_notes": ("fusion_variant_notes.tsv",),
+}
+
+
+def bundled_resources(*groups):
+    """The bundled files of these groups (absolute paths, so that a module run finds them)."""
+    names = sorted({name for group in groups for name in BUNDLED_RESOURCES[group]})
+    return [str(ALKRES_DIR / "resources" / name) for name in names]
 
 
 def bundled_resource(path):
@@ -155,7 +184,10 @@ def check_resource_names():
         if name in {"all", "index_bam", "index_cram"} or not rules.has(name)
     )
     if unknown:
-        known = sorted(set(load_defaults(BUNDLED_CONFIG)["resources"]) - {"default"})
+        known = sorted(
+            set(load_defaults(SCHEMAS / "config.schema.yaml")["resources"])
+            - {"default"}
+        )
         raise WorkflowError(
             f"config resources: {', '.join(unknown)} names no step of alkres. "
             f"Fix: use 'default' or one of {', '.join(known)}."

@@ -1,6 +1,7 @@
 # Copy number with CNVkit: bins from the panel targets, per-bin depth from mosdepth's per-base
 # output (no further pass over the BAM), a reference from the normals (flat when there are
-# none), ratios and segments per tumour, then gene-level estimates and amplification calls.
+# none), then one step per tumour: ratios and segments (CNVkit fix, segment in one process),
+# gene-level estimates, amplification calls and the copy-ratio plot.
 
 
 rule cnv_bins:
@@ -94,39 +95,16 @@ rule cnv_reference:
         """
 
 
-rule cnv_fix:
+rule cnv_genes:
     input:
         targets=rules.cnv_coverage.output.targets,
         antitargets=rules.cnv_coverage.output.antitargets,
         reference=rules.cnv_reference.output.reference,
-    output:
-        ratios=f"{OUTDIR}/cnv/{{sample}}.cnr",
-        segments=f"{OUTDIR}/cnv/{{sample}}.cns",
-    log:
-        f"{OUTDIR}/logs/cnv_fix/{{sample}}.log",
-    benchmark:
-        f"{OUTDIR}/benchmarks/cnv_fix/{{sample}}.tsv"
-    group:
-        job_group("patient")
-    conda:
-        "../../envs/cnvkit.yaml"
-    threads: rule_threads("cnv_fix")
-    resources:
-        mem_mb=rule_mem_mb("cnv_fix"),
-        runtime=rule_runtime("cnv_fix"),
-    params:
-        corrections=cnvkit_corrections(),
-        segment_method=config["copy_number"]["segment_method"],
-    script:
-        "../scripts/cnv_fix.py"
-
-
-rule cnv_genes:
-    input:
-        ratios=rules.cnv_fix.output.ratios,
         fai=f"{REFERENCE}.fai",
         regions=config["copy_number"]["regions"],
     output:
+        ratios=f"{OUTDIR}/cnv/{{sample}}.cnr",
+        segments=f"{OUTDIR}/cnv/{{sample}}.cns",
         genes=f"{OUTDIR}/cnv/{{sample}}.genes.tsv",
         alterations=f"{OUTDIR}/cnv/{{sample}}.amplifications.tsv",
         plot=report(
@@ -142,12 +120,14 @@ rule cnv_genes:
     group:
         job_group("patient")
     conda:
-        "../../envs/python.yaml"
+        "../../envs/cnvkit.yaml"
     threads: rule_threads("cnv_genes")
     resources:
         mem_mb=rule_mem_mb("cnv_genes"),
         runtime=rule_runtime("cnv_genes"),
     params:
+        corrections=cnvkit_corrections(),
+        segment_method=config["copy_number"]["segment_method"],
         build=config["reference"]["build"],
         purity=lambda wildcards: sheet_value(wildcards.sample, "tumor_purity"),
         patient_id=lambda wildcards: sheet_value(wildcards.sample, "patient_id"),

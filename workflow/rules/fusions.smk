@@ -5,6 +5,7 @@
 rule fusion_calls:
     input:
         **reference_files(),
+        bundled=bundled_resources("transcripts", "fusion_naming"),
         bam=get_bam,
         bai=get_bam_index,
         checked=checked_alignment(),

@@ -5,6 +5,7 @@
 rule hotspot_counts_normal:
     input:
         **reference_files(),
+        bundled=bundled_resources("transcripts", "mutation_catalogue"),
         bam=get_bam,
         bai=get_bam_index,
         checked=checked_alignment(),
@@ -49,6 +50,7 @@ rule hotspot_background:
 rule hotspot_calls:
     input:
         **reference_files(),
+        bundled=bundled_resources("transcripts", "mutation_catalogue"),
         bam=get_bam,
         bai=get_bam_index,
         checked=checked_alignment(),

@@ -6,6 +6,7 @@
 rule check_reference:
     input:
         **reference_files(),
+        bundled=bundled_resources("transcripts"),
     output:
         record=f"{OUTDIR}/checks/reference_build.tsv",
     log:

@@ -46,6 +46,7 @@ rule reference_index:
 
 rule hotspot_codons_bed:
     input:
+        bundled=bundled_resources("transcripts", "catalogue"),
         fai=f"{REFERENCE}.fai",
     output:
         bed=f"{OUTDIR}/reference/alk_hotspot_codons.bed",
@@ -90,6 +91,7 @@ rule panel_targets:
 
 rule calling_targets:
     input:
+        bundled=bundled_resources("transcripts"),
         targets=rules.panel_targets.output.bed,
         fai=f"{REFERENCE}.fai",
     output:

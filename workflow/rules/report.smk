@@ -1,5 +1,5 @@
-# What clinicians and studies read: one report per patient (JSON + self-contained HTML) and
-# the cohort outputs (patients.tsv, summary.tsv, fusion_variants.tsv, report.html, MultiQC
+# What clinicians and studies read, rendered from the biopsy records (rules/biopsy.smk): one
+# report per patient (JSON + self-contained HTML) and the cohort outputs (patients.tsv, summary.tsv, fusion_variants.tsv, report.html, MultiQC
 # "ALK resistance" and "ALK fusion variant" tables).
 
 
@@ -22,16 +22,8 @@ rule software_versions:
 
 rule patient_report:
     input:
-        alterations=get_patient_files(f"{OUTDIR}/variants/{{sample}}.alterations.tsv"),
-        amplifications=get_patient_files(f"{OUTDIR}/cnv/{{sample}}.amplifications.tsv"),
-        hotspots=get_patient_files(f"{OUTDIR}/hotspots/{{sample}}.hotspots.tsv"),
-        copy_number=get_patient_files(f"{OUTDIR}/cnv/{{sample}}.genes.tsv"),
-        fusions=get_patient_files(f"{OUTDIR}/fusions/{{sample}}.fusions.tsv"),
-        fusion_status=get_patient_files(f"{OUTDIR}/fusions/{{sample}}.status.json"),
-        fusion_alterations=get_patient_files(
-            f"{OUTDIR}/fusions/{{sample}}.alterations.tsv"
-        ),
-        qc=get_patient_files(f"{OUTDIR}/qc/samples/{{sample}}.qc.tsv"),
+        bundled=bundled_resources("transcripts", "knowledge"),
+        biopsies=get_patient_files(f"{OUTDIR}/biopsies/{{sample}}.json"),
         per_base=get_patient_files(f"{OUTDIR}/qc/mosdepth/{{sample}}.per-base.bed.gz"),
         per_base_index=get_patient_files(
             f"{OUTDIR}/qc/mosdepth/{{sample}}.per-base.bed.gz.csi"
@@ -61,7 +53,6 @@ rule patient_report:
         runtime=rule_runtime("patient_report"),
     params:
         sample_ids=lambda wildcards: patient_tumours(wildcards.patient),
-        samples=lambda wildcards: sample_records(patient_tumours(wildcards.patient)),
         clinical=lambda wildcards: CLINICAL_RECORDS.get(wildcards.patient),
         build=config["reference"]["build"],
     script:
@@ -70,12 +61,8 @@ rule patient_report:
 
 rule cohort_report:
     input:
-        alterations=rules.cohort_tables.output.alterations,
-        hotspots=rules.cohort_tables.output.hotspots,
-        copy_number=rules.cohort_tables.output.copy_number,
-        fusions=expand(rules.fusion_calls.output.fusions, sample=TUMORS.index),
-        fusion_status=expand(rules.fusion_calls.output.status, sample=TUMORS.index),
-        qc=rules.qc_summary.output.summary,
+        bundled=bundled_resources("knowledge", "fusion_notes"),
+        biopsies=expand(rules.biopsy.output.record, sample=TUMORS.index),
         versions=rules.software_versions.output.versions,
     output:
         patients=report(
@@ -111,7 +98,6 @@ rule cohort_report:
         mem_mb=rule_mem_mb("cohort_report"),
         runtime=rule_runtime("cohort_report"),
     params:
-        samples=sample_records(TUMORS.index),
         clinical=CLINICAL_RECORDS,
         build=config["reference"]["build"],
     script:

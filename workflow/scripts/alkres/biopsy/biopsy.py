@@ -1,0 +1,463 @@
+"""One tumour biopsy's record, written once (rule biopsy) and rendered by every report: its
+final QC verdict, what its tables show (ALK mutations, amplification, bypass, the fusion, copy
+number, every catalogued codon), its result with the reasons, its mechanisms and the
+interpretation of its ALK mutations against each TKI, with the sections of the patient report
+that show it.
+
+Values copied from the tables stay the strings written there, so every number of a report can
+be traced to a row of alterations.tsv, hotspots.tsv, the gene table or the fusion stage's
+fusions.tsv and status.json.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from alkres.biopsy.model import (
+    CONFIDENT_NEGATIVE,
+    FUSION_NOT_DETECTED,
+    MECHANISM,
+    Biopsy,
+    Interpretation,
+    derive_biopsy,
+    is_alk_amplification,
+    is_alk_fusion,
+    is_alk_mutation,
+    split_tkis,
+)
+from alkres.fusion.naming import load_variant_names, load_variant_notes
+from alkres.io import atomic_output, log_to
+from alkres.knowledge.knowledge import KnowledgeBase, load_knowledge_base
+from alkres.mutations.annotate_sample import annotate_tumour
+from alkres.qc.verdict import final_verdict
+from alkres.tables import (
+    read_alterations,
+    read_fusion_statuses,
+    read_fusions,
+    read_gene_tables,
+    read_hotspots,
+    read_qc_metrics,
+    write_biopsy,
+)
+
+DECISION_SUPPORT = (
+    "Decision support, not a prescription: the activity of each TKI is what the cited sources "
+    "report for the detected ALK alterations. The choice of treatment rests with the treating "
+    "physician and the tumour board, with the full clinical picture."
+)
+ALTERATION_FIELDS = [
+    "alteration", "hgvs_p", "hgvs_c", "type", "chrom", "pos", "ref", "alt", "depth",
+    "alt_count", "vaf", "copy_number", "phase_set", "phase", "classification", "callers",
+    "detail",
+]  # fmt: skip
+HOTSPOT_FIELDS = ["codon", "depth", "status", "detail", "lod_vaf"]
+FUSION_FIELDS = [
+    "fusion", "partner", "exon_pair", "variant", "in_frame", "orientation", "precise",
+    "split_fragments", "discordant_fragments", "ambiguous_fragments", "supporting_fragments", "spanning_fragments",
+    "fraction", "reciprocal_seen", "reciprocal_fragments", "alkres", "agreement", "note",
+]  # fmt: skip
+FUSION_STATUS_FIELDS = [
+    "status", "intron19_spanning_fragments", "fragments_needed", "limit_fraction",
+    "supporting_fragments_total", "flags", "notes",
+]  # fmt: skip
+NOT_SEEN = (
+    "An ALK-rearranged tumour's DNA carries its fusion, and this sample had enough fragments "
+    "across ALK intron 19 to show one, yet none was seen: the sample may hold little tumour "
+    "DNA (or the ALK breakpoint lies outside intron 19, where alkres looks). "
+)
+NEGATIVE_CAVEAT = (
+    NOT_SEEN + "This weakens a negative mutation result of this biopsy: a resistance mutation "
+    "could be missed for the same reason, so the biopsy is inconclusive, not a confident negative."
+)
+# With a mutation found there is no negative result to weaken, only the other codons' calls.
+MUTATION_CAVEAT = (
+    NOT_SEEN + "The mutations detected stand, but this weakens a negative mutation result at "
+    "the other codons: a further resistance mutation could be missed for the same reason."
+)
+# What a DNA breakpoint cannot separate: names that cover two RNA isoforms of one exon pair.
+ISOFORM_NOTES = {
+    "v3a/b": {
+        "statement": (
+            "DNA cannot tell v3a from v3b: the two differ only by EML4's cryptic 33-bp exon 6b "
+            "and are found together in the same samples, so a DNA breakpoint gives v3a/b."
+        ),
+        "source": "Nagasaka & Ou, J Thorac Oncol 2021 (doi 10.1016/j.jtho.2021.11.010)",
+    },
+}
+ISOFORM_SOURCE = "DNAfusion find_variants() table (CTrierMaansson/DNAfusion)"
+NAMING_NOTE = {
+    "statement": (
+        'EML4-ALK variant names differ between sources (E14;A20 is "variant 4" in Clin '
+        "Cancer Res 2008 and v7 in the DNAfusion table; E15;A20 is v4 there), so the exon pair "
+        "is given first and the name second."
+    ),
+    "source": (
+        "Clin Cancer Res 2008;14(20):6618; DNAfusion find_variants() table, after Zhang et al., "
+        "Lung Cancer 2021 (doi 10.1016/j.lungcan.2021.06.012)"
+    ),
+}
+
+
+def assemble_biopsy(
+    sample: Mapping,
+    qc: Mapping,
+    alterations: Sequence[Mapping],
+    hotspots: Sequence[Mapping],
+    copy_number: Sequence[Mapping],
+    fusions: Sequence[Mapping] = (),
+    fusion_status: Mapping | None = None,
+) -> Biopsy:
+    """A tumour biopsy from its sheet row, its final QC verdict ({verdict, reasons}) and the
+    rows of its tables: each alteration row sorted into mutations, fusion, amplification,
+    bypass or other variants."""
+    sample_id = sample["sample_id"]
+    biopsy = Biopsy(
+        sample_id=sample_id,
+        patient_id=sample["patient_id"],
+        specimen=sample.get("specimen", ""),
+        collection_date=sample.get("collection_date", ""),
+        prior_tkis=list(sample.get("prior_tkis_list") or split_tkis(sample.get("prior_tkis"))),
+        tumor_purity=str(sample.get("tumor_purity", "") or ""),
+        qc_verdict=qc.get("verdict", "not run"),
+        qc_reasons=qc.get("reasons", ""),
+    )
+    for row in alterations:
+        if row["sample_id"] != sample_id:
+            continue
+        if is_alk_mutation(row):
+            biopsy.mutations.append(dict(row))
+        elif is_alk_fusion(row):
+            biopsy.drivers.append(dict(row))
+        elif is_alk_amplification(row):
+            biopsy.amplifications.append(dict(row))
+        elif row.get("classification") == "bypass":
+            biopsy.bypass.append(dict(row))
+        else:
+            biopsy.other_variants.append(dict(row))
+    biopsy.hotspots = [dict(r) for r in hotspots if r["sample_id"] == sample_id]
+    biopsy.copy_number = [dict(r) for r in copy_number if r["sample_id"] == sample_id]
+    biopsy.fusions = [dict(r) for r in fusions if r["sample_id"] == sample_id]
+    biopsy.fusion_status = dict(fusion_status or {})
+    return biopsy
+
+
+def conclusion_text(biopsy: Biopsy) -> str:
+    if biopsy.status == MECHANISM:
+        return "Resistance mechanism detected: " + ", ".join(biopsy.mechanisms) + "."
+    if biopsy.status == CONFIDENT_NEGATIVE:
+        return (
+            "No resistance mechanism detected; a confident negative: every catalogued codon is "
+            "wild type at the required power and ALK copy number was assessed."
+        )
+    return (
+        "No resistance mechanism detected, but the result is inconclusive: "
+        + "; ".join(biopsy.reasons)
+        + ". A mechanism cannot be ruled out."
+    )
+
+
+def biopsy_section(
+    biopsy: Biopsy,
+    variant_notes: Mapping[str, list] | None = None,
+    variant_names: Mapping[str, Mapping] | None = None,
+) -> dict:
+    def pick(row: Mapping, fields: Sequence[str]) -> dict:
+        return {name: row.get(name, "") for name in fields}
+
+    return {
+        "sample_id": biopsy.sample_id,
+        "collection_date": biopsy.collection_date,
+        "specimen": biopsy.specimen,
+        "prior_tkis": biopsy.prior_tkis,
+        "n_prior_tkis": biopsy.n_prior_tkis,
+        "progressed_on": biopsy.progressed_on,
+        "tumor_purity": biopsy.tumor_purity,
+        "qc": {"verdict": biopsy.qc_verdict, "reasons": biopsy.qc_reasons},
+        "alk_alterations": [pick(row, ALTERATION_FIELDS) for row in biopsy.mutations]
+        + [pick(row, ALTERATION_FIELDS) for row in biopsy.amplifications],
+        "compound_units": [unit for unit in biopsy.units if len(unit) > 1],
+        "bypass_alterations": [pick(row, ["gene", *ALTERATION_FIELDS]) for row in biopsy.bypass],
+        "other_variants": [pick(row, ALTERATION_FIELDS) for row in biopsy.other_variants],
+        "hotspots": [pick(row, HOTSPOT_FIELDS) for row in biopsy.hotspots],
+        "copy_number": [
+            pick(row, ["region", "gene", "copy_number", "ci_low", "ci_high", "status", "detail"])
+            for row in biopsy.copy_number
+        ],
+        "result": {
+            "status": biopsy.status,
+            "reasons": biopsy.reasons,
+            "text": conclusion_text(biopsy),
+        },  # fmt: skip
+        "fusion": fusion_section(biopsy, variant_notes, variant_names),
+    }
+
+
+def isoform_note(variant: str) -> dict | None:
+    """Why DNA gives e.g. v3a/b and not v3a or v3b."""
+    if variant in ISOFORM_NOTES:
+        return dict(ISOFORM_NOTES[variant])
+    match = re.fullmatch(r"v(\d+)a/b", variant)
+    if not match:
+        return None
+    number = match.group(1)
+    return {
+        "statement": (
+            f"DNA cannot tell v{number}a from v{number}b: both share the exon pair a DNA "
+            "breakpoint gives, and they are named as one class."
+        ),
+        "source": ISOFORM_SOURCE,
+    }
+
+
+def fusion_entry(
+    row: Mapping, variant_notes: Mapping[str, list], variant_names: Mapping[str, Mapping]
+) -> dict:
+    """One fusions.tsv row as the report shows it, with the variant's sourced notes."""
+    entry = {name: row.get(name, "") for name in FUSION_FIELDS}
+    entry["alk_breakpoint"] = f"{row.get('alk_chrom', '')}:{row.get('alk_pos', '')}"
+    entry["partner_breakpoint"] = f"{row.get('partner_chrom', '')}:{row.get('partner_pos', '')}"
+    entry["callers"] = [
+        {"caller": caller, "verdict": verdict}
+        for caller, verdict in (
+            item.split(": ", 1) for item in str(row.get("callers", "")).split("; ") if ": " in item
+        )
+    ]
+    naming = variant_names.get(row.get("exon_pair", "")) if row.get("partner") == "EML4" else None
+    entry["variant_name"] = (
+        {key: naming.get(key, "") for key in ("variant", "share", "sources", "status")}
+        if naming
+        else None
+    )
+    entry["variant_notes"] = [
+        {key: note.get(key, "") for key in ("statement", "source", "status")}
+        for note in variant_notes.get(row.get("variant", ""), [])
+    ]
+    entry["isoform_note"] = isoform_note(row.get("variant", ""))
+    return entry
+
+
+def fusion_section(
+    biopsy: Biopsy,
+    variant_notes: Mapping[str, list] | None = None,
+    variant_names: Mapping[str, Mapping] | None = None,
+) -> dict:
+    """The biopsy's ALK fusion: what was detected and its evidence, or the status sentence
+    (copied from status.json) and what it means for the biopsy's other results."""
+    variant_notes = load_variant_notes() if variant_notes is None else variant_notes
+    variant_names = load_variant_names() if variant_names is None else variant_names
+    status = {name: biopsy.fusion_status.get(name, "") for name in FUSION_STATUS_FIELDS}
+    status["flags"] = list(status["flags"] or [])
+    status["notes"] = list(status["notes"] or [])
+    detected = [fusion_entry(r, variant_notes, variant_names) for r in biopsy.detected_fusions]
+    undetected = [
+        fusion_entry(r, variant_notes, variant_names)
+        for r in biopsy.fusions
+        if r.get("alkres") != "detected"
+    ]
+    if detected:
+        text = "ALK fusion detected: " + "; ".join(f["fusion"] for f in detected) + "."
+    elif status["status"]:
+        text = f"No ALK fusion detected ({status['status']})."
+    else:
+        text = "No ALK fusion assessment for this biopsy."
+    caveat = ""
+    if not detected and biopsy.fusion_result == FUSION_NOT_DETECTED:
+        caveat = MUTATION_CAVEAT if biopsy.mutations else NEGATIVE_CAVEAT
+    return {
+        "result": biopsy.fusion_result,
+        **status,
+        "text": text,
+        "negative_caveat": caveat,
+        "fusions": detected,
+        "other_evidence": undetected,
+        "naming_note": dict(NAMING_NOTE) if any(f["variant"] for f in detected) else None,
+        "alterations": [
+            {name: row.get(name, "") for name in ALTERATION_FIELDS} for row in biopsy.drivers
+        ],
+    }
+
+
+def interpretation_section(
+    knowledge: KnowledgeBase, biopsy: Biopsy, interpretation: Interpretation
+) -> dict:
+    amplification_calls = []
+    if biopsy.amplifications and "amplification" in knowledge.mutations:
+        amplification_calls = [
+            {
+                "tki": call.tki,
+                "activity": call.activity,
+                "evidence": call.evidence,
+                "source": call.source,
+                "status": call.status,
+            }  # fmt: skip
+            for call in knowledge.calls_for("amplification")
+        ]
+    compounds = []
+    for unit in interpretation.units:
+        if len(unit) > 1:
+            compound = knowledge.compound_for(unit)
+            compounds.append(
+                {
+                    "alterations": unit,
+                    "catalogued_as": compound.alteration if compound else "",
+                    "sources": compound.sources if compound else "",
+                }
+            )
+    if interpretation.alterations:
+        active = interpretation.predicted_active
+        statement = (
+            f"TKIs with reported activity against every ALK mutation detected in "
+            f"{biopsy.sample_id} ({', '.join(interpretation.alterations)}): "
+            + (
+                ", ".join(active)
+                if active
+                else "none (no TKI has verified evidence of activity against all of them)"
+            )
+            + "."
+        )
+    else:
+        statement = f"No ALK resistance mutation detected in {biopsy.sample_id}."
+    if biopsy.amplifications:
+        statement += " ALK amplification detected: what the sources report for it is listed below."
+    return {
+        "sample_id": biopsy.sample_id,
+        "alterations": interpretation.alterations,
+        "basis": interpretation.basis,
+        "compounds": compounds,
+        "tkis": [
+            {
+                "tki": tki,
+                "activity": interpretation.activity[tki],
+                "statements": interpretation.statements[tki],
+            }
+            for tki in interpretation.activity
+        ],
+        "predicted_active": interpretation.predicted_active,
+        "statement": statement,
+        "amplification_statements": amplification_calls,
+        "decision_support": DECISION_SUPPORT,
+    }
+
+
+ROW_KINDS = ("mutations", "amplifications", "bypass", "other_variants", "drivers", "hotspots",
+             "copy_number", "fusions")  # fmt: skip
+
+
+def biopsy_record(
+    biopsy: Biopsy,
+    knowledge: KnowledgeBase,
+    variant_notes: Mapping[str, list] | None = None,
+    variant_names: Mapping[str, Mapping] | None = None,
+) -> dict:
+    """Derive everything about the biopsy once and return its record (JSON-ready)."""
+    interpretation = derive_biopsy(biopsy, knowledge)
+    return {
+        "sample_id": biopsy.sample_id,
+        "patient_id": biopsy.patient_id,
+        "specimen": biopsy.specimen,
+        "collection_date": biopsy.collection_date,
+        "prior_tkis": biopsy.prior_tkis,
+        "tumor_purity": biopsy.tumor_purity,
+        "qc": {"verdict": biopsy.qc_verdict, "reasons": biopsy.qc_reasons},
+        "result": {"status": biopsy.status, "reasons": biopsy.reasons},
+        "mechanisms": biopsy.mechanisms,
+        "mutation_units": biopsy.units,
+        "fusion": {
+            "result": biopsy.fusion_result,
+            "text": biopsy.fusion_text,
+            "detected": biopsy.detected_fusions,
+            "status": biopsy.fusion_status,
+        },
+        "tki_activity": biopsy.tki_activity,
+        "rows": {kind: getattr(biopsy, kind) for kind in ROW_KINDS},
+        "interpretation": interpretation_section(knowledge, biopsy, interpretation),
+        "report_section": biopsy_section(biopsy, variant_notes, variant_names),
+    }
+
+
+def biopsy_from_record(record: Mapping) -> Biopsy:
+    """The biopsy a record describes, with its derived values as the record gives them."""
+    biopsy = Biopsy(
+        sample_id=record["sample_id"],
+        patient_id=record["patient_id"],
+        specimen=record["specimen"],
+        collection_date=record["collection_date"],
+        prior_tkis=list(record["prior_tkis"]),
+        tumor_purity=record["tumor_purity"],
+        qc_verdict=record["qc"]["verdict"],
+        qc_reasons=record["qc"]["reasons"],
+        fusion_status=dict(record["fusion"]["status"]),
+        status=record["result"]["status"],
+        reasons=list(record["result"]["reasons"]),
+        detected_fusions=list(record["fusion"]["detected"]),
+        fusion_result=record["fusion"]["result"],
+        fusion_text=record["fusion"]["text"],
+        mechanisms=list(record["mechanisms"]),
+        units=[list(unit) for unit in record["mutation_units"]],
+        tki_activity=dict(record["tki_activity"]),
+    )
+    for kind in ROW_KINDS:
+        setattr(biopsy, kind, [dict(row) for row in record["rows"][kind]])
+    return biopsy
+
+
+def build_records(
+    samples: Iterable[Mapping],
+    qc: Mapping[str, Mapping],
+    alterations: Iterable[Mapping],
+    hotspots: Iterable[Mapping],
+    copy_number: Iterable[Mapping],
+    fusions: Iterable[Mapping] = (),
+    fusion_statuses: Mapping[str, Mapping] | None = None,
+    knowledge: KnowledgeBase | None = None,
+) -> list[dict]:
+    """What rule biopsy writes for every tumour of the sheet rows, in memory: for tests and the
+    seed-study benchmark. ``qc`` holds each sample's final {verdict, reasons}."""
+    knowledge = load_knowledge_base() if knowledge is None else knowledge
+    alterations, hotspots, copy_number = list(alterations), list(hotspots), list(copy_number)
+    fusions, fusion_statuses = list(fusions), fusion_statuses or {}
+    return [
+        biopsy_record(
+            assemble_biopsy(
+                sample, qc.get(sample["sample_id"], {}), alterations, hotspots, copy_number,
+                fusions, fusion_statuses.get(sample["sample_id"]),
+            ),
+            knowledge,
+        )
+        for sample in samples
+        if sample.get("sample_type", "tumor") == "tumor"
+    ]  # fmt: skip
+
+
+def build_biopsies(*args, **kwargs) -> list[Biopsy]:
+    """build_records, and the biopsies as the reports read them back from those records
+    (patient, then date order)."""
+    biopsies = [biopsy_from_record(record) for record in build_records(*args, **kwargs)]
+    return sorted(biopsies, key=lambda b: (b.patient_id, b.collection_date, b.sample_id))
+
+
+def main(snakemake) -> None:
+    """Rule biopsy: one tumour's annotated alterations (table and VCF), then its record."""
+    log_to(snakemake.log[0])
+    sample = snakemake.params.sample
+    annotate_tumour(snakemake.input, snakemake.params, snakemake.output, sample["sample_id"])
+    statuses = read_fusion_statuses([snakemake.input.fusion_status])
+    status = statuses.get(sample["sample_id"], {})
+    metrics = read_qc_metrics([snakemake.input.qc]).iloc[0]
+    verdict, reasons = final_verdict(metrics, status, snakemake.params.flat_reference)
+    biopsy = assemble_biopsy(
+        sample,
+        {"verdict": verdict, "reasons": reasons},
+        read_alterations(
+            [snakemake.output.alterations, snakemake.input.amplifications,
+             snakemake.input.fusion_alterations]
+        ),
+        read_hotspots([snakemake.input.hotspots]),
+        read_gene_tables([snakemake.input.copy_number]),
+        read_fusions([snakemake.input.fusions]),
+        status,
+    )  # fmt: skip
+    record = biopsy_record(biopsy, load_knowledge_base())
+    with atomic_output(snakemake.output.record) as path:
+        write_biopsy(path, record)

@@ -1,0 +1,82 @@
+"""Is the reference the build the config names? The FASTA must carry the ALK coding sequence
+at that build's coordinates: GRCh37 positions read on a GRCh38 FASTA would name every
+mutation wrongly without a word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pysam
+
+from alkres.inputs import InputError, fail
+from alkres.io import alk_contig, atomic_output, log_to
+from alkres.knowledge.transcript import BUILDS, load_transcript
+from alkres.tables import write_check_record
+
+MIN_BUILD_IDENTITY = 0.95  # share of ALK coding bases that must equal the bundled CDS
+
+
+@dataclass(frozen=True)
+class BuildCheck:
+    build: str
+    contig: str
+    identity: float  # share of ALK coding bases equal to the bundled CDS
+    compared: int
+
+
+def build_identity(fasta: pysam.FastaFile, build: str, contig: str) -> BuildCheck:
+    """How well the FASTA's bases at `build`'s ALK coding positions match the bundled CDS."""
+    alk = load_transcript(build, "ALK", chrom=contig)
+    length = fasta.get_reference_length(contig)
+    positions = [alk.c_to_g(c) for c in range(1, len(alk.cds) + 1)]
+    if max(positions) > length:
+        return BuildCheck(build, contig, 0.0, 0)
+    low, high = min(positions), max(positions)
+    window = fasta.fetch(contig, low - 1, high).upper()
+    complement = str.maketrans("ACGTN", "TGCAN")
+    same = 0
+    for c, pos in enumerate(positions, start=1):
+        base = window[pos - low]
+        if alk.strand < 0:
+            base = base.translate(complement)
+        same += base == alk.cds[c - 1].upper()
+    return BuildCheck(build, contig, same / len(positions), len(positions))
+
+
+def check_reference_build(fasta_path: str | Path, build: str) -> BuildCheck:
+    """The FASTA must carry the ALK coding sequence at `build`'s coordinates."""
+    with pysam.FastaFile(str(fasta_path)) as fasta:
+        contig = alk_contig(set(fasta.references))
+        if contig is None:
+            raise InputError(
+                f"{fasta_path}: no contig chr2 or 2, so ALK cannot be read. "
+                "Fix: point reference.fasta at a human GRCh38 or GRCh37 FASTA."
+            )
+        checks = {b: build_identity(fasta, b, contig) for b in BUILDS}
+    chosen = checks[build]
+    if chosen.identity >= MIN_BUILD_IDENTITY:
+        return chosen
+    other = max((c for b, c in checks.items() if b != build), key=lambda c: c.identity)
+    if other.identity >= MIN_BUILD_IDENTITY:
+        fix = f"set reference.build: {other.build} (the FASTA matches {other.build})"
+    else:
+        fix = "use the GRCh38 or GRCh37 FASTA the reads were aligned to"
+    raise InputError(
+        f"{fasta_path}: reference.build is {build}, but only {chosen.identity:.0%} of the ALK "
+        f"coding bases at {build} positions on {contig} match NM_004304.5. Fix: {fix}."
+    )
+
+
+def main(snakemake) -> None:
+    """Rule check_reference: stop the run, or record what was checked."""
+    log_to(snakemake.log[0])
+    try:
+        check = check_reference_build(snakemake.input.fasta, snakemake.params.build)
+    except InputError as error:
+        fail(error)
+    record = {"build": check.build, "contig": check.contig,
+              "identity": f"{check.identity:.4f}", "compared": check.compared}  # fmt: skip
+    with atomic_output(snakemake.output.record) as path:
+        write_check_record(path, record)

@@ -1,0 +1,374 @@
+"""One tumour's ALK alterations (written by rule biopsy): hotspot calls and caller variants,
+annotated on NM_004304.5 and classified.
+
+At the catalogued sites the codon-aware genotyper decides (it counts fragments, names
+multi-base changes and has a background model); a caller's variant there that the genotyper
+does not confirm stays in the VCF, filtered. Elsewhere in ALK the callers' variants are named
+and classified (VUS, synonymous, ...). A variant a normal also carries at germline-like VAF is
+a polymorphism, never a resistance mechanism.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pysam
+
+from alkres.defaults import section_defaults
+from alkres.io import atomic_output, read_fai, reference_contig
+from alkres.knowledge.knowledge import load_knowledge_base
+from alkres.knowledge.transcript import Transcript, load_transcript
+from alkres.mutations.annotate import CODING_CONSEQUENCES, Annotation, annotate_variant, classify
+from alkres.mutations.caller_vcf import CallerVariant, merge_caller_variants, read_caller_vcf
+from alkres.tables import read_mutations, read_normal_variants, write_alterations
+
+TRANSCRIPT = "NM_004304.5"
+PROTEIN = "NP_004295.2"
+
+
+_FILTER_DEFAULTS = section_defaults("calling", "filters")  # the schema's, the one place
+
+
+@dataclass(frozen=True)
+class CallerFilters:
+    min_quality: float = _FILTER_DEFAULTS["min_quality"]
+    min_alt_reads: int = _FILTER_DEFAULTS["min_alt_reads"]
+    min_vaf: float = _FILTER_DEFAULTS["min_vaf"]
+
+
+def variant_type(ref: str, alt: str, annotation: Annotation) -> str:
+    if annotation.consequence == "inframe_deletion" or (
+        len(ref) > len(alt) and annotation.alteration.endswith("del")
+    ):
+        return "deletion"
+    if annotation.alteration.endswith("dup"):
+        return "duplication"
+    if len(ref) != len(alt):
+        return "insertion" if len(alt) > len(ref) else "deletion"
+    return "snv" if len(ref) == 1 else "mnv"
+
+
+def is_germline(
+    vaf: float, key: tuple, normal_vafs: Mapping[tuple, float], germline_min_vaf: float
+) -> bool:
+    """Heterozygous or homozygous-looking in the tumour and carried by a normal."""
+    return vaf >= germline_min_vaf and normal_vafs.get(key, 0.0) >= germline_min_vaf
+
+
+def hotspot_alteration_rows(
+    mutations: Sequence[Mapping],
+    transcript: Transcript,
+    catalogued: set[str],
+    caller_names_by_alteration: Mapping[str, list[str]],
+    normal_vafs: Mapping[tuple, float],
+    germline_min_vaf: float,
+) -> list[dict]:
+    rows = []
+    for mutation in mutations:
+        pos = int(mutation["pos"]) if mutation["pos"] not in ("", None) else None
+        annotation = (
+            annotate_variant(transcript, mutation["chrom"], pos, mutation["ref"], mutation["alt"])
+            if pos
+            else None
+        )
+        alteration = mutation["alteration"]
+        vaf = float(mutation["vaf"])
+        key = (mutation["chrom"], pos, mutation["ref"], mutation["alt"])
+        if is_germline(vaf, key, normal_vafs, germline_min_vaf):
+            classification = "benign_polymorphism"
+        elif alteration in catalogued:
+            classification = "resistance"
+        elif annotation is not None:
+            classification = classify(annotation, catalogued)
+        else:
+            classification = "vus"
+        rows.append(
+            {
+                "patient_id": mutation["patient_id"],
+                "sample_id": mutation["sample_id"],
+                "gene": "ALK",
+                "alteration": alteration,
+                "hgvs_p": f"{PROTEIN}:{annotation.hgvs_p}"
+                if annotation and annotation.hgvs_p
+                else "",
+                "hgvs_c": f"{TRANSCRIPT}:{annotation.hgvs_c}"
+                if annotation and annotation.hgvs_c
+                else "",
+                "type": variant_type(mutation["ref"], mutation["alt"], annotation)
+                if annotation
+                else "",
+                "chrom": mutation["chrom"],
+                "pos": mutation["pos"],
+                "ref": mutation["ref"],
+                "alt": mutation["alt"],
+                "depth": mutation["depth"],
+                "alt_count": mutation["alt_count"],
+                "vaf": mutation["vaf"],
+                "copy_number": "",
+                "phase_set": mutation["phase_set"],
+                "classification": classification,
+                "phase": mutation["phase"],
+                "callers": ",".join(
+                    ["alkres_hotspot", *caller_names_by_alteration.get(alteration, [])]
+                ),
+            }
+        )
+    return rows
+
+
+def caller_alteration_rows(
+    sample_id: str,
+    patient_id: str,
+    merged: Mapping[tuple, CallerVariant],
+    transcript: Transcript,
+    hotspot_codons: set[int],
+    catalogued: set[str],
+    filters: CallerFilters,
+    normal_vafs: Mapping[tuple, float],
+    germline_min_vaf: float,
+) -> tuple[list[dict], dict[tuple, tuple[Annotation | None, str]]]:
+    """Rows for caller variants in ALK outside the genotyped sites, and each variant's
+    annotation and VCF filter."""
+    rows, annotated = [], {}
+    for key, variant in sorted(merged.items(), key=lambda item: (item[0][0], item[0][1])):
+        if variant.chrom != transcript.chrom:
+            annotated[key] = (None, "PASS")
+            continue
+        annotation = annotate_variant(
+            transcript, variant.chrom, variant.pos, variant.ref, variant.alt
+        )
+        at_hotspot = annotation.codon_start is not None and (
+            annotation.codon_start in hotspot_codons or annotation.alteration in catalogued
+        )
+        weak = (
+            variant.quality < filters.min_quality
+            or variant.alt_count < filters.min_alt_reads
+            or variant.vaf < filters.min_vaf
+        )
+        if at_hotspot:
+            annotated[key] = (annotation, "hotspot_site")  # decided by the genotyper
+            continue
+        if weak:
+            annotated[key] = (annotation, "low_support")
+            continue
+        annotated[key] = (annotation, "PASS")
+        if annotation.consequence not in CODING_CONSEQUENCES:
+            continue
+        if is_germline(variant.vaf, key, normal_vafs, germline_min_vaf):
+            classification = "benign_polymorphism"
+        else:
+            classification = classify(annotation, catalogued)
+        rows.append(
+            {
+                "patient_id": patient_id,
+                "sample_id": sample_id,
+                "gene": "ALK",
+                "alteration": annotation.alteration,
+                "hgvs_p": f"{PROTEIN}:{annotation.hgvs_p}" if annotation.hgvs_p else "",
+                "hgvs_c": f"{TRANSCRIPT}:{annotation.hgvs_c}" if annotation.hgvs_c else "",
+                "type": variant_type(variant.ref, variant.alt, annotation),
+                "chrom": variant.chrom,
+                "pos": variant.pos,
+                "ref": variant.ref,
+                "alt": variant.alt,
+                "depth": variant.depth,
+                "alt_count": variant.alt_count,
+                "vaf": round(variant.vaf, 4),
+                "copy_number": "",
+                "phase_set": "",
+                "classification": classification,
+                "phase": "",
+                "callers": ",".join(variant.callers),
+            }
+        )
+    return rows, annotated
+
+
+def caller_support_by_alteration(
+    merged: Mapping[tuple, CallerVariant], transcript: Transcript
+) -> dict[str, list[str]]:
+    """Which callers reported each protein change (any nucleotide route)."""
+    support: dict[str, list[str]] = {}
+    for variant in merged.values():
+        if variant.chrom != transcript.chrom:
+            continue
+        annotation = annotate_variant(
+            transcript, variant.chrom, variant.pos, variant.ref, variant.alt
+        )
+        if annotation.alteration:
+            names = support.setdefault(annotation.alteration, [])
+            names.extend(c for c in variant.callers if c not in names)
+    return support
+
+
+def write_annotated_vcf(
+    path: str | Path,
+    sample_id: str,
+    contigs: Sequence[tuple[str, int]],
+    merged: Mapping[tuple, CallerVariant],
+    annotated: Mapping[tuple, tuple[Annotation | None, str]],
+    alteration_rows: Sequence[Mapping],
+) -> None:
+    """bgzip VCF + tabix index: every caller variant and every hotspot call, with annotation."""
+    header = pysam.VariantHeader()
+    for name, length in contigs:
+        header.contigs.add(name, length=length)
+    header.add_sample(sample_id)
+    for filter_id, description in (
+        ("low_support", "Below calling.min_quality / min_alt_reads / min_vaf"),
+        (
+            "hotspot_site",
+            "At a catalogued site, where the alkres hotspot test decides (see CALLERS)",
+        ),
+    ):
+        header.filters.add(filter_id, None, None, description)
+    for info_id, number, kind, description in (
+        ("GENE", 1, "String", "Gene"),
+        ("HGVSC", 1, "String", f"HGVS coding change on {TRANSCRIPT}"),
+        ("HGVSP", 1, "String", f"HGVS protein change on {PROTEIN}"),
+        ("ALTERATION", 1, "String", "Protein change, 1-letter (G1202R)"),
+        (
+            "CLASS",
+            1,
+            "String",
+            "resistance, vus, synonymous, outside_kinase_domain, benign_polymorphism, non_coding",
+        ),
+        (
+            "CALLERS",
+            ".",
+            "String",
+            "Callers reporting the variant (alkres_hotspot = codon-aware genotyper)",
+        ),
+        ("DP", 1, "Integer", "Depth (fragments for alkres_hotspot, reads for callers)"),
+        ("AO", 1, "Integer", "Alternate-allele observations"),
+        ("VAF", 1, "Float", "Alternate-allele fraction"),
+        ("PS", 1, "Integer", "Phase set: variants in cis share it"),
+    ):
+        header.info.add(info_id, number, kind, description)
+    rows_by_key = {
+        (r["chrom"], int(r["pos"]), r["ref"], r["alt"]): r
+        for r in alteration_rows
+        if r["pos"] != ""
+    }
+    keys = sorted(
+        set(merged) | set(rows_by_key),
+        key=lambda k: ([c for c, _ in contigs].index(k[0]), k[1], k[2], k[3]),
+    )
+    partial = Path(f"{path}.partial.vcf")
+    with pysam.VariantFile(str(partial), "w", header=header) as out:
+        for key in keys:
+            chrom, pos, ref, alt = key
+            record = out.new_record(contig=chrom, start=pos - 1, alleles=(ref, alt))
+            row = rows_by_key.get(key)
+            variant = merged.get(key)
+            annotation, filter_name = annotated.get(key, (None, "PASS"))
+            if row is not None:
+                filter_name = "PASS"
+                record.info["CLASS"] = row["classification"]
+                record.info["CALLERS"] = row["callers"].split(",")
+                record.info["DP"] = int(row["depth"])
+                record.info["AO"] = int(row["alt_count"])
+                record.info["VAF"] = float(row["vaf"])
+                if row["phase_set"] != "":
+                    record.info["PS"] = int(row["phase_set"])
+                hgvs_c, hgvs_p, alteration = row["hgvs_c"], row["hgvs_p"], row["alteration"]
+            else:
+                record.info["CALLERS"] = variant.callers
+                record.info["DP"] = variant.depth
+                record.info["AO"] = variant.alt_count
+                record.info["VAF"] = round(variant.vaf, 4)
+                hgvs_c = (
+                    f"{TRANSCRIPT}:{annotation.hgvs_c}" if annotation and annotation.hgvs_c else ""
+                )
+                hgvs_p = (
+                    f"{PROTEIN}:{annotation.hgvs_p}" if annotation and annotation.hgvs_p else ""
+                )
+                alteration = annotation.alteration if annotation else ""
+            if annotation is not None or row is not None:
+                record.info["GENE"] = "ALK"
+            for info_id, value in (
+                ("HGVSC", hgvs_c),
+                ("HGVSP", hgvs_p),
+                ("ALTERATION", alteration),
+            ):
+                if value:
+                    record.info[info_id] = value
+            record.filter.add(filter_name)
+            out.write(record)
+    pysam.tabix_compress(str(partial), str(path), force=True)
+    partial.unlink()
+    pysam.tabix_index(str(path), preset="vcf", force=True)
+
+
+def alteration_rows(
+    sample_id: str,
+    patient_id: str,
+    mutations: Sequence[Mapping],
+    merged: Sequence[CallerVariant],
+    transcript: Transcript,
+    knowledge,
+    filters: CallerFilters,
+    normal_vafs: Mapping[tuple, float],
+    germline_min_vaf: float,
+) -> tuple[list[dict], dict]:
+    """The sample's alteration rows (hotspot calls, then caller variants elsewhere) in position
+    order, and the annotations of the caller variants."""
+    catalogued = {m.alteration for m in knowledge.mutations.values() if m.kind != "compound"}
+    hotspot_codons = {m.codon for m in knowledge.mutations.values() if m.codon}
+    hotspot_rows = hotspot_alteration_rows(
+        mutations,
+        transcript,
+        catalogued,
+        caller_support_by_alteration(merged, transcript),
+        normal_vafs,
+        germline_min_vaf,
+    )
+    caller_rows, annotated = caller_alteration_rows(
+        sample_id, patient_id, merged, transcript, hotspot_codons, catalogued, filters,
+        normal_vafs, germline_min_vaf,
+    )  # fmt: skip
+    rows = sorted(
+        hotspot_rows + caller_rows,
+        key=lambda r: (str(r["chrom"]), int(r["pos"] or 0), r["alteration"]),
+    )
+    return rows, annotated
+
+
+def annotate_tumour(inputs, params, outputs, sample_id: str) -> None:
+    """One tumour's alterations table and annotated VCF (run by rule biopsy, before its record).
+
+    ``inputs``: fai, vcfs (one per caller), normal_variants (empty without normals),
+    mutations; ``params``: build, callers, patient_id, caller_filters, germline_min_vaf;
+    ``outputs``: alterations, vcf, tbi (Snakemake's named lists).
+    """
+    transcript = load_transcript(params.build, "ALK", chrom=reference_contig(inputs.fai))
+    merged = merge_caller_variants(
+        {
+            caller: read_caller_vcf(path, caller)
+            for caller, path in zip(params.callers, inputs.vcfs, strict=True)
+        }
+    )
+    # No normals, no pooled table: then no variant is called germline from a normal.
+    normal_tables = inputs.normal_variants
+    normal_vafs = read_normal_variants(normal_tables[0]) if normal_tables else {}
+    rows, annotated = alteration_rows(
+        sample_id,
+        params.patient_id,
+        read_mutations(inputs.mutations),
+        merged,
+        transcript,
+        load_knowledge_base(),
+        CallerFilters(**params.caller_filters),
+        normal_vafs,
+        params.germline_min_vaf,
+    )
+    with atomic_output(outputs.alterations) as path:
+        write_alterations(path, rows)
+    contigs = list(read_fai(inputs.fai).items())
+    vcf_partial = f"{outputs.vcf}.partial.vcf.gz"
+    write_annotated_vcf(vcf_partial, sample_id, contigs, merged, annotated, rows)
+    os.replace(f"{vcf_partial}.tbi", outputs.tbi)
+    os.replace(vcf_partial, outputs.vcf)
