@@ -61,18 +61,23 @@ def planned_jobs(output: str) -> dict[str, int]:
     return {rule: int(count) for rule, count in rows if rule != "total"}
 
 
+def dry_run(copy, outdir):
+    """A dry run of the copy over the finished outdir, re-running on file times only."""
+    result = run_snakemake(
+        "-s", str(copy / "Snakefile"), "--configfile", str(copy / "config.yaml"),
+        "-n", "--quiet", "rules", "--rerun-triggers", "mtime", "--config", f"outdir={outdir}",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
 @pytest.mark.parametrize("resource", sorted(EXPECTED))
 def test_editing_a_bundled_resource_reruns_its_readers_only(pipeline_run, tmp_path, resource):
     copy = workflow_copy(tmp_path)
     newest = max(p.stat().st_mtime for p in pipeline_run.rglob("*") if p.is_file())
     stamp = max(time.time(), newest + 10)
     os.utime(copy / "resources" / resource, (stamp, stamp))
-    result = run_snakemake(
-        "-s", str(copy / "Snakefile"), "--configfile", str(copy / "config.yaml"),
-        "-n", "--quiet", "rules", "--rerun-triggers", "mtime",
-        "--config", f"outdir={pipeline_run}",
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
+    result = dry_run(copy, pipeline_run)
     jobs = planned_jobs(result.stdout)
     assert jobs, result.stdout[-2000:]
     assert set(jobs) <= EXPECTED[resource], jobs
@@ -87,10 +92,5 @@ def test_editing_a_bundled_resource_reruns_its_readers_only(pipeline_run, tmp_pa
 def test_an_untouched_copy_reruns_nothing(pipeline_run, tmp_path):
     """The control: the same copy, nothing edited, plans no job."""
     copy = workflow_copy(tmp_path)
-    result = run_snakemake(
-        "-s", str(copy / "Snakefile"), "--configfile", str(copy / "config.yaml"),
-        "-n", "--quiet", "rules", "--rerun-triggers", "mtime",
-        "--config", f"outdir={pipeline_run}",
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
+    result = dry_run(copy, pipeline_run)
     assert not planned_jobs(result.stdout), result.stdout[-2000:]
