@@ -64,7 +64,8 @@ from simulate import (  # noqa: E402
 )
 
 from alkres.biopsy.biopsy import build_biopsies  # noqa: E402
-from alkres.inputs.tki_vocabulary import load_tki_vocabulary, normalise_tki  # noqa: E402
+from alkres.biopsy.model import interpret  # noqa: E402
+from alkres.inputs.tki_vocabulary import load_agents, load_tki_vocabulary, normalise_tki  # noqa: E402
 from alkres.knowledge.knowledge import KnowledgeBase, load_knowledge_base  # noqa: E402
 from alkres.knowledge.transcript import Transcript, load_transcript  # noqa: E402
 from alkres.mutations.annotate import annotate_variant  # noqa: E402
@@ -239,9 +240,11 @@ def generic_tki(name: str, vocabulary: Mapping[str, str]) -> str:
 
 
 def predicted_active(knowledge: KnowledgeBase, mutations: Sequence[str], tki: str) -> str:
-    """The knowledge base's verdict on `tki` for a tumour carrying all `mutations`."""
-    summary = knowledge.tki_summary(list(mutations))
-    return summary.get(tki, {}).get("activity", "unknown")
+    """The pipeline's verdict on `tki` for a tumour carrying all `mutations`, their phase
+    not established (alkres.biopsy.model.interpret: the worse of the cis and trans readings)."""
+    rows = [{"alteration": name, "phase": "", "phase_set": ""} for name in mutations]
+    reading = interpret(knowledge, load_agents(), rows)
+    return reading.activity.get(tki, "unknown")
 
 
 def sheet_records(sheet: Sequence[Mapping[str, str]]) -> list[dict]:
@@ -255,7 +258,8 @@ def sheet_records(sheet: Sequence[Mapping[str, str]]) -> list[dict]:
 def truth_as_tables(sheet: Sequence[Mapping[str, str]], truth: Sequence[Mapping[str, str]]):
     """The cohort tables alkres would write if it called every biopsy exactly as simulated:
     the truth's mutations (a cis group sharing a phase set) and amplifications, every
-    catalogued codon assessed, ALK copy number estimated, QC passed."""
+    catalogued codon assessed (wild type at a 1% limit of detection), ALK copy number estimated,
+    QC passed."""
     alterations, hotspots, copy_number = [], [], []
     tumours = [row["sample_id"] for row in sheet if row["sample_type"] == "tumor"]
     for row in truth:
@@ -275,7 +279,10 @@ def truth_as_tables(sheet: Sequence[Mapping[str, str]], truth: Sequence[Mapping[
             }  # fmt: skip
         )
     for sample_id in tumours:
-        hotspots.append({"sample_id": sample_id, "codon": "all", "status": "wild_type"})
+        # Wild type at a 1% limit of detection: below a clonal VAF at the design's purity.
+        hotspots.append(
+            {"sample_id": sample_id, "codon": "all", "status": "wild_type", "lod_vaf": "0.01"}
+        )
         copy_number.append({"sample_id": sample_id, "gene": "ALK", "copy_number": "2",
                             "status": "not_amplified"})  # fmt: skip
     qc = {sample_id: {"verdict": "pass", "reasons": ""} for sample_id in tumours}
@@ -818,7 +825,7 @@ def report(result: StudyResult, design: Design, knowledge: KnowledgeBase) -> str
         f"{len(design.patients)} patients, "
         f"{sum(len(p.biopsies) for p in design.patients)} tumour biopsies at {TUMOUR_FOLD}x "
         f"and {len(design.normals)} normals at {NORMAL_FOLD}x (ART fold coverage). Predicted "
-        "activity: the knowledge base's verdict (`tki_summary`) on the mutations of the "
+        "activity: the knowledge base's verdict (`interpret`) on the mutations of the "
         "patient's latest mutated biopsy.",
         "",
         *design_table(design, knowledge),

@@ -36,7 +36,7 @@ from alkres.knowledge.knowledge import (  # noqa: E402
 )
 from alkres.knowledge.transcript import SEQUENCE_FILES, read_fasta  # noqa: E402
 
-VERSION = "2026.11.25-1"
+VERSION = "2026.12.04-1"
 SHARED_REFERENCE = Path("/work/shared/reference")
 DEFAULT_CATALOGUE = SHARED_REFERENCE / "alk_resistance_catalogue.tsv"
 DEFAULT_LIN2017 = SHARED_REFERENCE / "alk_tki_activity_lin2017.tsv"
@@ -77,6 +77,8 @@ class Statement:
     source: str
     status: str
     note: str = ""
+    level: str = ""  # set by with_level_and_disease, unless a curated statement gives it
+    disease: str = ""
 
 
 @dataclass(frozen=True)
@@ -1068,6 +1070,20 @@ def build(
         note = f"Table 2 lists the compound {' + '.join(components)} for {tki}"
         activity.append((name, _verified(tki, "resistant", LIN_SOURCE, LIN_EVIDENCE, note)))
 
+    activity = [(name, with_level_and_disease(statement)) for name, statement in activity]
+    activity = apply_refresh(activity, report)
+    for name in NO_SOURCE_ROWS:
+        mutations.pop(name, None)
+    activity = [(name, statement) for name, statement in activity if name in mutations]
+    notes = {
+        alteration_name(row["protein_change"]): "; ".join(
+            part.strip()
+            for part in (row.get("evidence_level_note", ""), row.get("other_agents", ""))
+            if part.strip()
+        )
+        for _, row in catalogue
+    }
+    assign_roles(mutations, activity, notes)
     order = {name: index for index, name in enumerate(mutations)}
     rows = [
         {"alteration": name, **{key: getattr(statement, key) for key in ACTIVITY_COLUMNS[1:]}}
@@ -1081,6 +1097,213 @@ def build(
             report.unparsed.append(f"duplicate activity statement {key}")
         seen.add(key)
     return list(mutations.values()), rows
+
+
+# ------------------------------------------------------------------------- levels, diseases, roles
+
+_OTHER_DISEASES = (("neuroblastoma", "neuroblastoma"), ("nb", "neuroblastoma"), ("imt", "IMT"),
+                   ("mesothelioma", "mesothelioma"), ("alcl", "ALCL"))  # fmt: skip
+
+
+def level_and_disease(evidence: str) -> tuple[str, str]:
+    """Level of evidence and disease of a statement, from its evidence text.
+
+    Clinical statements without a named disease are NSCLC (the catalogue tags the others);
+    preclinical ones without one are ALK-fusion models (Ba/F3 EML4-ALK, H3122). A statement
+    whose kind the catalogue does not state keeps "unspecified" for both, and so never
+    decides an NSCLC verdict.
+    """
+    if evidence.startswith(LIN_EVIDENCE):
+        return "review table", "NSCLC"
+    text = evidence.lower()
+    disease = next((label for key, label in _OTHER_DISEASES if re.search(rf"\b{key}\b", text)), "")
+    if re.search(r"\bphase\b|\btrial\b", text):
+        level = "clinical trial"
+    elif re.search(r"clinical|patient", text) and not text.startswith("preclinical"):
+        level = "case report"
+    elif "preclinical" in text and re.search(r"xenograft|pdx|in vivo", text):
+        level = "preclinical in vivo"
+    elif "preclinical" in text:
+        level = "in vitro"
+    else:
+        return "unspecified", disease or "unspecified"
+    if not disease:
+        disease = "NSCLC" if level in ("clinical trial", "case report") else "ALK-fusion model"
+    return level, disease
+
+
+def with_level_and_disease(statement: Statement) -> Statement:
+    if statement.level and statement.disease:
+        return statement
+    level, disease = level_and_disease(statement.evidence)
+    for text, named in DISEASE_BY_SOURCE.items():
+        if text in statement.source:
+            disease = named
+    return replace(statement, level=level, disease=disease)
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """A statement re-read from its source: added, replacing the statements of the same
+    alteration and drug whose source contains any of ``replaces``."""
+
+    alteration: str
+    statement: Statement
+    replaces: tuple[str, ...] = ()
+
+
+def _read(tki, activity, source, evidence, level, disease, note) -> Statement:
+    return Statement(tki, activity, evidence, source, "verified", note, level, disease)
+
+
+# Statements re-read from their sources (resources/README.md, "Knowledge-base refresh", gives
+# the passage each rests on).
+KATAYAMA_2014 = "Katayama R et al. Clin Cancer Res 2014;20(22):5686-96 (abstract)"
+OKADA_2019 = "Okada K et al. EBioMedicine 2019;41:105-119 (PMC6441848, abstract)"
+REFRESH: tuple[Refresh, ...] = (
+    # The Mizuta 2021 abstract speaks of ALK-TKI-resistant single mutants without naming
+    # I1171T: the class statement is no I1171T statement.
+    Refresh(
+        "I1171T",
+        Statement(
+            "gilteritinib",
+            "sensitive",
+            "preclinical (class statement)",
+            f"{MIZUTA_SOURCE}: 'ALK-TKI-resistant single mutants'; I1171T not named",
+            "unverified",
+            "re-read: the abstract does not name I1171T",
+            "in vitro",
+            "ALK-fusion model",
+        ),
+        replaces=(MIZUTA_SOURCE,),
+    ),
+    Refresh(
+        "I1171T",
+        _read(
+            "ceritinib",
+            "sensitive",
+            KATAYAMA_2014,
+            "clinical case; preclinical (Ba/F3)",
+            "case report",
+            "NSCLC",
+            "I1171T from a patient relapsing on alectinib: 'sensitive to ceritinib'; the "
+            "patient responded to ceritinib",
+        ),
+    ),
+    Refresh(
+        "V1180L",
+        _read(
+            "ceritinib",
+            "sensitive",
+            KATAYAMA_2014,
+            "preclinical (Ba/F3, cell line)",
+            "in vitro",
+            "ALK-fusion model",
+            "V1180L from an alectinib-resistant cell line model: 'sensitive to ceritinib'",
+        ),
+    ),
+    Refresh(
+        "L1256F",
+        _read(
+            "lorlatinib",
+            "resistant",
+            OKADA_2019,
+            "preclinical (Ba/F3 ENU screen, simulation)",
+            "in vitro",
+            "ALK-fusion model",
+            "'an L1256F single mutation' among lorlatinib-resistant mutations found",
+        ),
+    ),
+    Refresh(
+        "L1256F",
+        _read(
+            "alectinib",
+            "sensitive",
+            OKADA_2019,
+            "preclinical (Ba/F3, simulation)",
+            "in vitro",
+            "ALK-fusion model",
+            "L1256F 'increased the sensitivity to alectinib'",
+        ),
+    ),
+)
+
+# Statements whose disease the catalogue gives on a sibling row: PMID:32600123 (CIViC
+# EID11113-11115) is the mesothelioma case of the I1171N+L1196M row.
+DISEASE_BY_SOURCE = {"EID1111": "mesothelioma"}
+
+# Rows without any source for an ALK resistance role: left out of the knowledge base.
+NO_SOURCE_ROWS = {
+    "I1268V": "no evidence found in any searched source (catalogue)",
+    "G1202R+F1174C": "no source (catalogue: none found)",
+}
+
+# Roles that are not "resistance" by the rule in assign_roles, with the reason.
+ROLE_OVERRIDES = {
+    "R1275Q": (
+        "activating",
+        "activating hotspot of neuroblastoma (germline or somatic driver); not an NSCLC "
+        "TKI-resistance mutation: its statements are neuroblastoma evidence (CIViC)",
+    ),
+}
+
+
+def apply_refresh(activity: list[tuple[str, Statement]], report: BuildReport) -> list:
+    """The statements with every REFRESH entry applied (replacements first)."""
+    kept = []
+    for name, statement in activity:
+        replaced = any(
+            entry.alteration == name
+            and entry.statement.tki == statement.tki
+            and any(text in statement.source for text in entry.replaces)
+            for entry in REFRESH
+        )
+        if not replaced:
+            kept.append((name, statement))
+    for entry in REFRESH:
+        kept.append((entry.alteration, entry.statement))
+        report.added.append(
+            f"{entry.alteration} {entry.statement.tki}: {entry.statement.activity} "
+            f"re-read from {entry.statement.source}"
+        )
+    return kept
+
+
+def assign_roles(
+    mutations: dict[str, dict[str, str]],
+    activity: Sequence[tuple[str, Statement]],
+    notes: dict[str, str],
+) -> None:
+    """A row is an NSCLC resistance mutation when a verified NSCLC (or ALK-fusion model)
+    statement reports resistance (or intermediate activity) of an approved ALK TKI, to it or
+    to a compound it is part of; otherwise it is uncertain, with its catalogue note, unless ROLE_OVERRIDES says more."""
+    resistant = {
+        name
+        for name, statement in activity
+        if statement.status == "verified"
+        and statement.tki in CATALOGUE_TKIS
+        and statement.activity in ("resistant", "intermediate")
+        and statement.disease in ("NSCLC", "ALK-fusion model")
+    }
+    # A part of a compound that resists is a resistance mutation too (L1198F with C1156Y).
+    for name in list(resistant):
+        resistant.update(filter(None, mutations.get(name, {}).get("components", "").split(";")))
+    for name, mutation in mutations.items():
+        if name in ROLE_OVERRIDES:
+            mutation["role"], mutation["role_note"] = ROLE_OVERRIDES[name]
+        elif name in resistant:
+            mutation["role"], mutation["role_note"] = "resistance", ""
+        else:
+            note = notes.get(name, "").strip()
+            mutation["role"] = "uncertain"
+            mutation["role_note"] = (
+                (
+                    "catalogued without a verified NSCLC statement of resistance to an approved "
+                    "ALK TKI" + (f"; catalogue: {note}" if note else "")
+                )
+                .replace('""', "'")
+                .replace('"', "")
+            )
 
 
 # ------------------------------------------------------------------------- writing

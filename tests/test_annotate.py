@@ -658,6 +658,7 @@ def test_vocabularies() -> None:
     assert len(set(CONSEQUENCES)) == 13
     assert set(CLASSES) == {
         "resistance",
+        "activating",
         "synonymous",
         "vus",
         "outside_kinase_domain",

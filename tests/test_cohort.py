@@ -13,6 +13,7 @@ from alkres.biopsy.model import (
     is_alk_mutation,
     mutation_units,
 )
+from alkres.inputs.tki_vocabulary import load_agents
 from alkres.knowledge.knowledge import load_knowledge_base
 from alkres.reports.cohort_report import (
     fusion_variant_rows,
@@ -29,6 +30,11 @@ CODONS = ("G1202", "L1196", "I1171")
 @pytest.fixture(scope="module")
 def kb():
     return load_knowledge_base()
+
+
+@pytest.fixture(scope="module")
+def agents():
+    return load_agents()
 
 
 def sample(sample_id, patient_id, date, tkis, purity="0.5"):
@@ -150,7 +156,7 @@ def test_biopsy_status_confident_negative_needs_every_codon_and_copy_number():
 def derive_and_status(biopsy):
     from alkres.biopsy.model import derive_biopsy
 
-    derive_biopsy(biopsy, load_knowledge_base())
+    derive_biopsy(biopsy, load_knowledge_base(), load_agents())
     return biopsy.status
 
 
@@ -190,38 +196,49 @@ def test_cis_mutations_form_one_unit():
     assert mutation_units(rows) == [["G1202R", "L1196M"], ["I1171N"]]
 
 
-def test_compound_in_cis_replaces_its_parts(kb):
-    """Lorlatinib acts on G1202R and on L1196M; the cis compound's only lorlatinib statement
-    (resistant) is unverified, so lorlatinib is not predicted active: 'unknown', not 'sensitive'."""
-    singles = interpret(kb, [mutation("A", "G1202R")])
+def test_uncovered_compound_in_cis_is_not_predicted_active(kb, agents):
+    """Lorlatinib acts on G1202R and on L1196M; no verified statement covers the cis compound
+    (its one lorlatinib statement is unverified), so lorlatinib is 'unknown', not 'sensitive'."""
+    singles = interpret(kb, agents, [mutation("A", "G1202R")])
     assert singles.activity["lorlatinib"] == "sensitive"
     assert "lorlatinib" in singles.predicted_active
-    compound = interpret(kb, [
+    compound = interpret(kb, agents, [
         mutation("A", "G1202R", phase_set="1", phase="cis with L1196M (40 fragments carry both)"),
         mutation("A", "L1196M", phase_set="1", phase="cis with G1202R (40 fragments carry both)"),
     ])  # fmt: skip
     assert compound.activity["lorlatinib"] == "unknown"
     assert "lorlatinib" not in compound.predicted_active
-    assert any(s["alteration"] == "G1202R+L1196M" for s in compound.statements["lorlatinib"])
+    assert "no statement covers G1202R+L1196M" in compound.verdicts["lorlatinib"]["basis"]
 
 
-def test_trans_clones_are_read_one_by_one_but_unknown_phase_together(kb):
+def test_trans_clones_are_read_one_by_one_unknown_phase_both_ways(kb, agents):
     trans = [mutation("A", "G1202R", phase="trans with L1196M (0 fragments carry both)"),
              mutation("A", "L1196M", phase="trans with G1202R (0 fragments carry both)")]  # fmt: skip
-    reading = interpret(kb, trans)
+    reading = interpret(kb, agents, trans)
     assert reading.basis.startswith("mutations on one molecule")
     assert reading.activity["lorlatinib"] == "sensitive"  # active on each clone
     assert reading.activity["crizotinib"] == "resistant"
     unknown = [mutation("A", "G1202R", phase="co-occurring with L1196M, phase unknown (x)"),
                mutation("A", "L1196M", phase="co-occurring with G1202R, phase unknown (x)")]  # fmt: skip
-    cautious = interpret(kb, unknown)
-    assert cautious.basis.startswith("all mutations together")
-    assert cautious.activity["lorlatinib"] == "unknown"
+    cautious = interpret(kb, agents, unknown)
+    assert cautious.basis.startswith("phase not established")
+    assert cautious.activity["lorlatinib"] == "unknown"  # the cis reading: uncovered
+    readings = cautious.verdicts["lorlatinib"]["readings"]
+    assert set(readings.values()) == {"sensitive", "unknown"}
 
 
-def test_no_mutation_no_prediction(kb):
-    reading = interpret(kb, [])
+def test_no_mutation_no_prediction(kb, agents):
+    reading = interpret(kb, agents, [])
     assert reading.predicted_active == [] and reading.activity == {}
+
+
+def test_matrix_holds_approved_and_investigational_drugs_only(kb, agents):
+    reading = interpret(kb, agents, [mutation("A", "F1174L")])
+    assert list(reading.verdicts) == [
+        "crizotinib", "ceritinib", "alectinib", "brigatinib", "lorlatinib", "ensartinib",
+        "neladalkib",
+    ]  # fmt: skip
+    assert {note["tki"] for note in reading.preclinical_notes} >= {"tae684", "azd3463"}
 
 
 def cohort():
@@ -313,7 +330,9 @@ def test_fusion_row_is_never_a_resistance_mechanism(kb):
     s = [sample("A_T1", "A", "2024-01-01", ["alectinib"])]
     biopsy = with_fusions((s, [row]), [fusion("A_T1")], [fusion_status("A_T1")])[0]
     assert biopsy.status == CONFIDENT_NEGATIVE and not biopsy.has_mechanism
-    assert biopsy.drivers == [row] and biopsy.mutations == [] and biopsy.other_variants == []
+    assert [{k: d[k] for k in row} for d in biopsy.drivers] == [row]
+    assert biopsy.drivers[0]["tier"] == "I" and biopsy.drivers[0]["tier_level"] == "A"
+    assert biopsy.mutations == [] and biopsy.other_variants == []
     assert rows_of(patient_rows([biopsy], {}))["A"]["mechanisms"] == "none"
     # The cohort summary is the same with and without fusion rows.
     biopsies, clinical = cohort()

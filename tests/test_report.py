@@ -21,7 +21,13 @@ from test_cohort import (
     with_fusions,
 )
 
-from alkres.biopsy.biopsy import ISOFORM_NOTES, NAMING_NOTE, biopsy_record, build_biopsies
+from alkres.biopsy.biopsy import (
+    ISOFORM_NOTES,
+    NAMING_NOTE,
+    biopsy_record,
+    build_biopsies,
+    load_context,
+)
 from alkres.knowledge.knowledge import load_knowledge_base
 from alkres.knowledge.transcript import DEFAULT_RESOURCES_DIR
 from alkres.reports.cohort_report import (
@@ -53,8 +59,8 @@ def kb():
 
 def records_of(biopsies):
     """The biopsies' records, as rule biopsy writes them."""
-    knowledge = load_knowledge_base()
-    return [biopsy_record(biopsy, knowledge) for biopsy in biopsies]
+    context = load_context()
+    return [biopsy_record(biopsy, context) for biopsy in biopsies]
 
 
 def two_biopsies(detail="", specimen="tissue"):
@@ -64,8 +70,9 @@ def two_biopsies(detail="", specimen="tissue"):
     ]
     alterations = [
         mutation("P9_T1", "L1196M", vaf="0.1") | {"detail": detail},
-        mutation("P9_T2", "L1196M", vaf="0.2"),
-        mutation("P9_T2", "G1202R", vaf="0.25"),
+        # Reads put them on different molecules: lorlatinib acts on each clone.
+        mutation("P9_T2", "L1196M", vaf="0.2", phase="trans with G1202R (0 carry both)"),
+        mutation("P9_T2", "G1202R", vaf="0.25", phase="trans with L1196M (0 carry both)"),
     ]
     statuses = {"P9_T1": {"G1202": "not_assessable"}}
     return build_biopsies(
@@ -125,8 +132,10 @@ def test_amplification_report_cites_sources(kb):
     report = patient_report("Q", records_of(biopsies), None, PROVENANCE)
     assert report["biopsies"][0]["result"]["status"] == "mechanism"
     assert "ALK amplification (CN 10.0)" in report["biopsies"][0]["result"]["text"]
-    statements = report["interpretation"]["amplification_statements"]
-    assert statements and all(s["source"] for s in statements)
+    mechanisms = report["interpretation"]["mechanisms"]
+    assert [m["kind"] for m in mechanisms] == ["amplification"]
+    assert all(m["source"] and m["implication"] for m in mechanisms)
+    assert "ALK amplification" in report["interpretation"]["headline"]
 
 
 def test_sheet_text_is_escaped_not_rendered(kb):

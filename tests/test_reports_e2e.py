@@ -160,16 +160,51 @@ def test_negative_biopsies_say_confident_or_inconclusive(reports, tables, truth)
 
 
 def test_compound_is_interpreted_as_a_unit(reports):
-    """P01's latest biopsy carries G1202R+L1196M in cis: the catalogued compound replaces its
-    parts, so lorlatinib (active on each part alone) is not predicted active."""
+    """P01's latest biopsy carries G1202R+L1196M in cis: no verified statement covers the
+    compound, so lorlatinib (active on each part alone) is not predicted active."""
     interpretation = reports["P01"]["interpretation"]
     assert interpretation["compounds"][0]["catalogued_as"] == "G1202R+L1196M"
     verdicts = {row["tki"]: row for row in interpretation["tkis"]}
-    assert verdicts["lorlatinib"]["activity"] != "sensitive"
-    assert "G1202R+L1196M" in {s["alteration"] for s in verdicts["lorlatinib"]["statements"]}
+    assert verdicts["lorlatinib"]["activity"] == "unknown"
+    assert "no statement covers G1202R+L1196M" in verdicts["lorlatinib"]["basis"]
     assert "lorlatinib" not in interpretation["predicted_active"]
     for row in interpretation["tkis"]:
-        assert all(s["source"] and s["evidence"] for s in row["statements"]), row["tki"]
+        assert all(s["source"] and s["level"] for s in row["statements"]), row["tki"]
+
+
+APPROVED = {"crizotinib", "ceritinib", "alectinib", "brigatinib", "lorlatinib", "ensartinib"}
+
+
+def test_only_approved_alk_tkis_are_predicted_active_and_every_alteration_has_a_tier(
+    pipeline_run, reports, tables
+):
+    """The bundled cohort: the predicted-active lists hold approved ALK TKIs only, the TKI
+    matrix holds no tool compound, and every alteration (table, record, report) has a tier
+    with its reason."""
+    for patient, report in reports.items():
+        interpretation = report["interpretation"]
+        assert set(interpretation["predicted_active"]) <= APPROVED, patient
+        drugs = {row["tki"] for row in interpretation["tkis"]}
+        assert drugs <= APPROVED | {"neladalkib"}, patient
+        for biopsy in report["biopsies"]:
+            for row in biopsy["alk_alterations"] + biopsy["bypass_alterations"]:
+                assert row["tier"] in ("I", "II", "III", "IV") and row["tier_reason"], row
+    assert tables["alterations"]
+    for row in tables["alterations"]:
+        assert row["tier"] in ("I", "II", "III", "IV") and row["tier_reason"], row
+        if row["type"] == "fusion":
+            assert (row["tier"], row["tier_level"]) == ("I", "A")
+    html = (pipeline_run / "patients" / "P01" / "report.html").read_text()
+    assert "Approved ALK TKIs predicted active" in html and ">Tier<" in html
+    for name in ("tanespimycin", "tae684", "gilteritinib"):
+        assert name not in reports["P01"]["interpretation"]["predicted_active"]
+
+
+def test_headline_weighs_amplification(reports):
+    """P03 carries an ALK amplification: the headline names it with its implication."""
+    headline = reports["P03"]["interpretation"]["headline"]
+    assert "ALK amplification" in headline
+    assert reports["P03"]["interpretation"]["mechanisms"][0]["source"]
 
 
 def test_methods_name_versions_and_thresholds(reports):

@@ -299,7 +299,9 @@ def test_invalid_sample_sheet(
 
 def test_unknown_tki_lists_known_names(tmp_path: Path) -> None:
     sheet = set_cell(0, "prior_tkis", "foobarinib").write(tmp_path)
-    with pytest.raises(SheetError, match=r"known: alectinib, brigatinib, ceritinib, crizotinib"):
+    with pytest.raises(
+        SheetError, match=r"known: alectinib, asp3026, azd3463, brigatinib, ceritinib, crizotinib"
+    ):
         read_sample_sheet(sheet)
 
 

@@ -1,6 +1,7 @@
 # The normals' variants pooled into one table (the germline filter) and the cohort tables. Each
-# tumour's ALK alterations (hotspot calls + caller variants, annotated on NM_004304.5 and
-# classified) are written by rule biopsy (rules/biopsy.smk), with its record.
+# tumour's alterations (ALK variants annotated on NM_004304.5 and classified, amplifications,
+# bypass, the fusion), each with its AMP/ASCO/CAP tier, are written by rule biopsy
+# (rules/biopsy.smk), with its record.
 
 
 rule normal_variants:
@@ -22,9 +23,7 @@ rule normal_variants:
 
 rule cohort_tables:
     input:
-        alterations=expand(rules.biopsy.output.alterations, sample=TUMORS.index)
-        + expand(rules.cnv_genes.output.alterations, sample=TUMORS.index)
-        + expand(rules.fusion_calls.output.alterations, sample=TUMORS.index),
+        alterations=expand(rules.biopsy.output.alterations, sample=TUMORS.index),
         hotspots=expand(rules.hotspot_calls.output.hotspots, sample=TUMORS.index),
         genes=expand(rules.cnv_genes.output.genes, sample=TUMORS.index),
     output:

@@ -46,5 +46,11 @@ rule biopsy:
         germline_min_vaf=config["hotspots"]["germline_min_vaf"],
         caller_filters=config["calling"]["filters"],
         flat_reference=len(NORMALS) == 0,
+        interpretation={
+            "clonal_vaf_margin": config["hotspots"]["clonal_vaf_margin"],
+            "amplification_copy_number": config["copy_number"]["amplification"][
+                "min_copy_number"
+            ],
+        },
     script:
         "../scripts/biopsy.py"

@@ -83,6 +83,8 @@ BUNDLED_RESOURCES = {
         "alk_resistance_mutations.tsv",
         "alk_tki_activity.tsv",
         "alk_protein_Q9UM73.fa",
+        "tki_vocabulary.tsv",
+        "clinical_notes.tsv",
     ),
     "catalogue": ("alk_resistance_catalogue.tsv",),
     "fusion_naming": ("fusion_partners.tsv", "eml4_alk_variants.tsv"),

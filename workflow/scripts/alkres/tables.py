@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pandas is imported where a table needs it: most steps never
 ALTERATION_COLUMNS = [
     "patient_id", "sample_id", "gene", "alteration", "hgvs_p", "hgvs_c", "type", "chrom", "pos",
     "ref", "alt", "depth", "alt_count", "vaf", "copy_number", "phase_set", "classification",
-    "phase", "callers", "detail",
+    "phase", "callers", "detail", "tier", "tier_level", "tier_reason",
 ]  # fmt: skip
 COUNT_COLUMNS = ["site", "allele", "fragments", "forward", "reverse", "depth", "bases"]
 HOTSPOT_COLUMNS = ["patient_id", "sample_id", "codon", "depth", "status", "detail", "lod_vaf"]
@@ -60,7 +60,7 @@ FUSION_VARIANT_COLUMNS = [
 ]  # fmt: skip
 VERSION_COLUMNS = ["software", "version"]
 BED_COLUMNS = ["chrom", "start", "end", "name"]  # 0-based start, as BED
-BIOPSY_SCHEMA = "alkres-biopsy/1"
+BIOPSY_SCHEMA = "alkres-biopsy/2"
 
 # ------------------------------------------------------------------ primitives
 

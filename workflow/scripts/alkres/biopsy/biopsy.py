@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from alkres.biopsy.model import (
     CONFIDENT_NEGATIVE,
@@ -20,6 +21,7 @@ from alkres.biopsy.model import (
     MECHANISM,
     Biopsy,
     Interpretation,
+    InterpretationSettings,
     derive_biopsy,
     is_alk_amplification,
     is_alk_fusion,
@@ -27,8 +29,16 @@ from alkres.biopsy.model import (
     split_tkis,
 )
 from alkres.fusion.naming import load_variant_names, load_variant_notes
+from alkres.inputs.tki_vocabulary import APPROVED, Agent, load_agents
 from alkres.io import atomic_output, log_to
-from alkres.knowledge.knowledge import KnowledgeBase, load_knowledge_base
+from alkres.knowledge.knowledge import (
+    CLINICAL_LEVELS,
+    LEVELS,
+    ClinicalNote,
+    KnowledgeBase,
+    load_clinical_notes,
+    load_knowledge_base,
+)
 from alkres.mutations.annotate_sample import annotate_tumour
 from alkres.qc.verdict import final_verdict
 from alkres.tables import (
@@ -38,6 +48,7 @@ from alkres.tables import (
     read_gene_tables,
     read_hotspots,
     read_qc_metrics,
+    write_alterations,
     write_biopsy,
 )
 
@@ -49,7 +60,7 @@ DECISION_SUPPORT = (
 ALTERATION_FIELDS = [
     "alteration", "hgvs_p", "hgvs_c", "type", "chrom", "pos", "ref", "alt", "depth",
     "alt_count", "vaf", "copy_number", "phase_set", "phase", "classification", "callers",
-    "detail",
+    "detail", "tier", "tier_level", "tier_reason",
 ]  # fmt: skip
 HOTSPOT_FIELDS = ["codon", "depth", "status", "detail", "lod_vaf"]
 FUSION_FIELDS = [
@@ -147,8 +158,9 @@ def conclusion_text(biopsy: Biopsy) -> str:
         return "Resistance mechanism detected: " + ", ".join(biopsy.mechanisms) + "."
     if biopsy.status == CONFIDENT_NEGATIVE:
         return (
-            "No resistance mechanism detected; a confident negative: every catalogued codon is "
-            "wild type at the required power and ALK copy number was assessed."
+            "No resistance mechanism detected; a confident negative: the tumour content is "
+            "known, every catalogued codon is wild type at a limit of detection below the VAF a "
+            "clonal mutation would have, and ALK copy number was assessed."
         )
     return (
         "No resistance mechanism detected, but the result is inconclusive: "
@@ -179,7 +191,17 @@ def biopsy_section(
         "compound_units": [unit for unit in biopsy.units if len(unit) > 1],
         "bypass_alterations": [pick(row, ["gene", *ALTERATION_FIELDS]) for row in biopsy.bypass],
         "other_variants": [pick(row, ALTERATION_FIELDS) for row in biopsy.other_variants],
-        "hotspots": [pick(row, HOTSPOT_FIELDS) for row in biopsy.hotspots],
+        "tumour_content": biopsy.tumour_content,
+        "hotspots": [
+            {
+                **pick(row, HOTSPOT_FIELDS),
+                "call": row["status"],
+                "status": assessed["status"],
+                "assessment": assessed["reason"],
+            }
+            for row, assessed in zip(biopsy.hotspots, _assessment(biopsy), strict=True)
+        ],  # fmt: skip
+        "caveats": biopsy.caveats,
         "copy_number": [
             pick(row, ["region", "gene", "copy_number", "ci_low", "ci_high", "status", "detail"])
             for row in biopsy.copy_number
@@ -191,6 +213,13 @@ def biopsy_section(
         },  # fmt: skip
         "fusion": fusion_section(biopsy, variant_notes, variant_names),
     }
+
+
+def _assessment(biopsy: Biopsy) -> list[dict]:
+    """The codon assessment, or the hotspot calls as they are where there is none."""
+    return biopsy.codon_assessment or [
+        {"status": row["status"], "reason": ""} for row in biopsy.hotspots
+    ]
 
 
 def isoform_note(variant: str) -> dict | None:
@@ -278,21 +307,177 @@ def fusion_section(
     }
 
 
-def interpretation_section(
-    knowledge: KnowledgeBase, biopsy: Biopsy, interpretation: Interpretation
+# ------------------------------------------------------------------ tiers (AMP/ASCO/CAP 2017)
+
+TIER_SOURCE = "Li MM et al. J Mol Diagn 2017;19(1):4-23 (AMP/ASCO/CAP tiers)"
+BENIGN_CLASSES = ("synonymous", "benign_polymorphism")
+
+
+def _tier(tier: str, level: str, reason: str) -> dict:
+    return {"tier": tier, "tier_level": level, "tier_reason": reason}
+
+
+def mutation_tier(knowledge: KnowledgeBase, agents: Mapping[str, Agent], alteration: str) -> dict:
+    """Tier of an ALK resistance mutation in NSCLC, from the strongest verified NSCLC (or
+    ALK-fusion model) statement about an approved ALK TKI, its own or a compound's it is part
+    of: a clinical trial or series gives Tier I level B, the review table's consensus Tier II
+    level C, case reports and preclinical work Tier II level D; none gives Tier III."""
+    mutation = knowledge.mutations.get(alteration)
+    if mutation is None:
+        return _tier("III", "", "not catalogued: a variant of unknown significance")
+    if mutation.role != "resistance":
+        return _tier("III", "", f"catalogued as {mutation.role}: {mutation.role_note}")
+    approved = {name for name, agent in agents.items() if agent.role == APPROVED}
+    rows = [alteration] + [
+        m.alteration for m in knowledge.mutations.values()
+        if m.kind == "compound" and alteration in m.components
+    ]  # fmt: skip
+    calls = [
+        call for row in rows for call in knowledge.calls_for(row)
+        if call.relevant and call.tki in approved
+    ]  # fmt: skip
+    if not calls:
+        return _tier("III", "", "no verified NSCLC statement about an approved ALK TKI")
+    level = min((call.level for call in calls), key=LEVELS.index)
+    sources = "; ".join(dict.fromkeys(f"{c.alteration}: {c.source}" for c in calls
+                                      if c.level == level))  # fmt: skip
+    if level in CLINICAL_LEVELS:
+        return _tier("I", "B", f"{level} evidence on approved ALK TKIs in NSCLC ({sources})")
+    if level == "review table":
+        return _tier(
+            "II", "C",
+            f"review-table consensus on approved ALK TKIs in NSCLC ({sources}); no clinical"
+            " trial or series in the knowledge base",
+        )  # fmt: skip
+    return _tier("II", "D", f"{level} evidence only ({sources})")
+
+
+def alteration_tier(
+    row: Mapping,
+    knowledge: KnowledgeBase,
+    agents: Mapping[str, Agent],
+    notes: Mapping[str, ClinicalNote],
 ) -> dict:
-    amplification_calls = []
-    if biopsy.amplifications and "amplification" in knowledge.mutations:
-        amplification_calls = [
-            {
-                "tki": call.tki,
-                "activity": call.activity,
-                "evidence": call.evidence,
-                "source": call.source,
-                "status": call.status,
-            }  # fmt: skip
-            for call in knowledge.calls_for("amplification")
-        ]
+    """The AMP/ASCO/CAP 2017 tier of one alteration row in NSCLC, with its reason."""
+    kind, gene = row.get("type"), row.get("gene")
+    topic = None
+    if kind == "fusion" and gene == "ALK":
+        topic = "ALK fusion"
+    elif kind == "amplification":
+        topic = f"{gene} amplification"
+    if topic is not None:
+        note = notes.get(topic)
+        if note is None or not note.tier:
+            return _tier("III", "", f"{topic}: no sourced implication in the knowledge base")
+        return _tier(note.tier, note.tier_level, f"{note.tier_reason} ({note.source})")
+    classification = row.get("classification")
+    if classification == "resistance":
+        return mutation_tier(knowledge, agents, row["alteration"])
+    if classification in BENIGN_CLASSES:
+        return _tier("IV", "", f"{classification.replace('_', ' ')}: benign or likely benign")
+    reason = {
+        "activating": "activating elsewhere, no NSCLC resistance role",
+        "outside_kinase_domain": "outside the kinase domain; no known role in resistance",
+    }.get(classification or "", "variant of unknown significance")
+    detail = row.get("detail") or ""
+    return _tier("III", "", reason + (f" ({detail})" if detail and "catalogued" in detail else ""))
+
+
+# The biopsy's alteration rows, each of which gets a tier and goes to its alterations table.
+TIERED_KINDS = ("mutations", "amplifications", "bypass", "other_variants", "drivers")
+
+
+# ------------------------------------------------------------------ headline
+
+
+def mechanism_entries(
+    biopsy: Biopsy, interpretation: Interpretation, notes: Mapping[str, ClinicalNote]
+) -> list[dict]:
+    """Every mechanism found, with what it implies and the source of that."""
+    entries = []
+    if interpretation.alterations:
+        active = interpretation.predicted_active
+        entries.append({
+            "mechanism": ", ".join("+".join(u) + (" (cis)" if len(u) > 1 else "")
+                                   for u in interpretation.units),
+            "kind": "ALK kinase-domain mutation",
+            "implication": (
+                "predicted active (approved ALK TKIs): " + ", ".join(active) if active else
+                "no approved ALK TKI has verified evidence of activity against it"
+            ),
+            "source": "; ".join(dict.fromkeys(
+                s["source"] for tki in active
+                for s in interpretation.verdicts[tki]["statements"])) or "see the TKI table",
+        })  # fmt: skip
+    for row in biopsy.amplifications:
+        note = notes.get("ALK amplification")
+        entries.append({
+            "mechanism": f"ALK amplification (CN {row['copy_number']})", "kind": "amplification",
+            "implication": note.statement if note else "no sourced implication",
+            "source": note.source if note else "",
+        })  # fmt: skip
+    for row in biopsy.bypass:
+        note = notes.get(f"{row['gene']} {row['alteration']}")
+        entries.append({
+            "mechanism": f"{row['gene']} {row['alteration']}", "kind": "bypass",
+            "implication": note.statement if note else "bypass: no sourced implication in the"
+            " knowledge base",
+            "source": note.source if note else "",
+        })  # fmt: skip
+    return entries
+
+
+def headline_text(biopsy: Biopsy, interpretation: Interpretation) -> str:
+    """The first line a tumour board reads: every mechanism weighed, never a drug alone."""
+    if biopsy.status != MECHANISM:
+        return conclusion_text(biopsy)
+    parts = []
+    active = interpretation.predicted_active
+    progressed = {f["text"].split(" ", 1)[0] for f in interpretation.flags
+                  if f["kind"] == "progressed on"}  # fmt: skip
+    if interpretation.alterations:
+        names = ", ".join("+".join(u) + (" (cis)" if len(u) > 1 else "")
+                          for u in interpretation.units)  # fmt: skip
+        if active:
+            listed = ", ".join(f"{t} (the tumour progressed on it)" if t in progressed else t
+                               for t in active)  # fmt: skip
+            parts.append(f"ALK {names}: approved ALK TKIs predicted active: {listed}")
+        else:
+            parts.append(
+                f"ALK {names}: no approved ALK TKI has verified evidence of activity against"
+                " the mutations found"
+            )
+    if biopsy.amplifications:
+        parts.append(
+            "ALK amplification (CN "
+            + ", ".join(str(r["copy_number"]) for r in biopsy.amplifications)
+            + "): reported as a crizotinib-resistance mechanism"
+        )
+    if biopsy.bypass:
+        genes = ", ".join(f"{r['gene']} {r['alteration']}" for r in biopsy.bypass)
+        parts.append(
+            f"{genes} (bypass): another ALK TKI alone is unlikely to overcome it; ALK plus"
+            " bypass-pathway inhibition or a non-ALK treatment needs weighing"
+        )
+    text = "; ".join(parts) + "."
+    if active and (biopsy.bypass or biopsy.amplifications):
+        text += (
+            f" The ALK mutation alone would point to {', '.join(active)}; the other"
+            " mechanisms found mean that may not be enough."
+        )
+    return text
+
+
+def interpretation_section(
+    knowledge: KnowledgeBase,
+    agents: Mapping[str, Agent],
+    notes: Mapping[str, ClinicalNote],
+    biopsy: Biopsy,
+    interpretation: Interpretation,
+) -> dict:
+    """The biopsy's interpretation as every report shows it: the headline, the approved ALK
+    TKIs predicted active, investigational agents apart, the flags, each drug's verdict with
+    its basis and statements, the mechanisms with their implications, the caveats."""
     compounds = []
     for unit in interpretation.units:
         if len(unit) > 1:
@@ -304,38 +489,26 @@ def interpretation_section(
                     "sources": compound.sources if compound else "",
                 }
             )
-    if interpretation.alterations:
-        active = interpretation.predicted_active
-        statement = (
-            f"TKIs with reported activity against every ALK mutation detected in "
-            f"{biopsy.sample_id} ({', '.join(interpretation.alterations)}): "
-            + (
-                ", ".join(active)
-                if active
-                else "none (no TKI has verified evidence of activity against all of them)"
-            )
-            + "."
-        )
-    else:
-        statement = f"No ALK resistance mutation detected in {biopsy.sample_id}."
-    if biopsy.amplifications:
-        statement += " ALK amplification detected: what the sources report for it is listed below."
+    headline = headline_text(biopsy, interpretation)
     return {
         "sample_id": biopsy.sample_id,
+        "headline": headline,
+        "statement": headline,
         "alterations": interpretation.alterations,
         "basis": interpretation.basis,
         "compounds": compounds,
         "tkis": [
-            {
-                "tki": tki,
-                "activity": interpretation.activity[tki],
-                "statements": interpretation.statements[tki],
-            }
-            for tki in interpretation.activity
+            {"tki": tki, "approval": agents[tki].approval, **verdict}
+            for tki, verdict in interpretation.verdicts.items()
         ],
         "predicted_active": interpretation.predicted_active,
-        "statement": statement,
-        "amplification_statements": amplification_calls,
+        "investigational_active": interpretation.investigational_active,
+        "flags": interpretation.flags,
+        "mechanisms": mechanism_entries(biopsy, interpretation, notes),
+        "tumour_content": biopsy.tumour_content,
+        "caveats": biopsy.caveats,
+        "preclinical_notes": interpretation.preclinical_notes,
+        "tier_source": TIER_SOURCE,
         "decision_support": DECISION_SUPPORT,
     }
 
@@ -344,14 +517,38 @@ ROW_KINDS = ("mutations", "amplifications", "bypass", "other_variants", "drivers
              "copy_number", "fusions")  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Context:
+    """What a biopsy is interpreted with: the knowledge base, the drugs' roles, the clinical
+    notes and the settings that weigh a negative."""
+
+    knowledge: KnowledgeBase
+    agents: Mapping[str, Agent]
+    notes: Mapping[str, ClinicalNote]
+    settings: InterpretationSettings = InterpretationSettings()
+
+
+def load_context(settings: InterpretationSettings | None = None) -> Context:
+    """The bundled knowledge (resources/) with ``settings`` (defaults: the schema's)."""
+    return Context(
+        load_knowledge_base(), load_agents(), load_clinical_notes(),
+        settings or InterpretationSettings(),
+    )  # fmt: skip
+
+
 def biopsy_record(
     biopsy: Biopsy,
-    knowledge: KnowledgeBase,
+    context: Context,
     variant_notes: Mapping[str, list] | None = None,
     variant_names: Mapping[str, Mapping] | None = None,
 ) -> dict:
     """Derive everything about the biopsy once and return its record (JSON-ready)."""
-    interpretation = derive_biopsy(biopsy, knowledge)
+    interpretation = derive_biopsy(
+        biopsy, context.knowledge, context.agents, context.notes, context.settings
+    )
+    for kind in TIERED_KINDS:
+        for row in getattr(biopsy, kind):
+            row.update(alteration_tier(row, context.knowledge, context.agents, context.notes))
     return {
         "sample_id": biopsy.sample_id,
         "patient_id": biopsy.patient_id,
@@ -361,6 +558,9 @@ def biopsy_record(
         "tumor_purity": biopsy.tumor_purity,
         "qc": {"verdict": biopsy.qc_verdict, "reasons": biopsy.qc_reasons},
         "result": {"status": biopsy.status, "reasons": biopsy.reasons},
+        "tumour_content": biopsy.tumour_content,
+        "codon_assessment": biopsy.codon_assessment,
+        "caveats": biopsy.caveats,
         "mechanisms": biopsy.mechanisms,
         "mutation_units": biopsy.units,
         "fusion": {
@@ -371,7 +571,9 @@ def biopsy_record(
         },
         "tki_activity": biopsy.tki_activity,
         "rows": {kind: getattr(biopsy, kind) for kind in ROW_KINDS},
-        "interpretation": interpretation_section(knowledge, biopsy, interpretation),
+        "interpretation": interpretation_section(
+            context.knowledge, context.agents, context.notes, biopsy, interpretation
+        ),
         "report_section": biopsy_section(biopsy, variant_notes, variant_names),
     }
 
@@ -396,6 +598,9 @@ def biopsy_from_record(record: Mapping) -> Biopsy:
         mechanisms=list(record["mechanisms"]),
         units=[list(unit) for unit in record["mutation_units"]],
         tki_activity=dict(record["tki_activity"]),
+        tumour_content=record["tumour_content"],
+        codon_assessment=list(record["codon_assessment"]),
+        caveats=list(record["caveats"]),
     )
     for kind in ROW_KINDS:
         setattr(biopsy, kind, [dict(row) for row in record["rows"][kind]])
@@ -410,11 +615,11 @@ def build_records(
     copy_number: Iterable[Mapping],
     fusions: Iterable[Mapping] = (),
     fusion_statuses: Mapping[str, Mapping] | None = None,
-    knowledge: KnowledgeBase | None = None,
+    context: Context | None = None,
 ) -> list[dict]:
     """What rule biopsy writes for every tumour of the sheet rows, in memory: for tests and the
     seed-study benchmark. ``qc`` holds each sample's final {verdict, reasons}."""
-    knowledge = load_knowledge_base() if knowledge is None else knowledge
+    context = load_context() if context is None else context
     alterations, hotspots, copy_number = list(alterations), list(hotspots), list(copy_number)
     fusions, fusion_statuses = list(fusions), fusion_statuses or {}
     return [
@@ -423,7 +628,7 @@ def build_records(
                 sample, qc.get(sample["sample_id"], {}), alterations, hotspots, copy_number,
                 fusions, fusion_statuses.get(sample["sample_id"]),
             ),
-            knowledge,
+            context,
         )
         for sample in samples
         if sample.get("sample_type", "tumor") == "tumor"
@@ -438,10 +643,14 @@ def build_biopsies(*args, **kwargs) -> list[Biopsy]:
 
 
 def main(snakemake) -> None:
-    """Rule biopsy: one tumour's annotated alterations (table and VCF), then its record."""
+    """Rule biopsy: one tumour's annotated ALK variants (VCF), its record, and its alterations
+    table: every alteration of the tumour (ALK variants, amplifications, bypass, the fusion)
+    with its tier."""
     log_to(snakemake.log[0])
     sample = snakemake.params.sample
-    annotate_tumour(snakemake.input, snakemake.params, snakemake.output, sample["sample_id"])
+    variants = annotate_tumour(
+        snakemake.input, snakemake.params, snakemake.output, sample["sample_id"]
+    )
     statuses = read_fusion_statuses([snakemake.input.fusion_status])
     status = statuses.get(sample["sample_id"], {})
     metrics = read_qc_metrics([snakemake.input.qc]).iloc[0]
@@ -449,15 +658,19 @@ def main(snakemake) -> None:
     biopsy = assemble_biopsy(
         sample,
         {"verdict": verdict, "reasons": reasons},
-        read_alterations(
-            [snakemake.output.alterations, snakemake.input.amplifications,
-             snakemake.input.fusion_alterations]
+        variants + read_alterations(
+            [snakemake.input.amplifications, snakemake.input.fusion_alterations]
         ),
         read_hotspots([snakemake.input.hotspots]),
         read_gene_tables([snakemake.input.copy_number]),
         read_fusions([snakemake.input.fusions]),
         status,
     )  # fmt: skip
-    record = biopsy_record(biopsy, load_knowledge_base())
+    settings = InterpretationSettings(**snakemake.params.interpretation)
+    record = biopsy_record(biopsy, load_context(settings))
+    rows = [row for kind in TIERED_KINDS for row in getattr(biopsy, kind)]
+    rows.sort(key=lambda r: (str(r["chrom"]), int(r["pos"] or 0), r["alteration"]))
+    with atomic_output(snakemake.output.alterations) as path:
+        write_alterations(path, rows)
     with atomic_output(snakemake.output.record) as path:
         write_biopsy(path, record)

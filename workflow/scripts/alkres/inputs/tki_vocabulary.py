@@ -4,12 +4,52 @@ generic name, so that the sheets may name a drug any way a clinic does."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from alkres.inputs.sheet_tables import SheetError, read_table
 
 TKI_VOCABULARY = Path(__file__).resolve().parents[4] / "resources" / "tki_vocabulary.tsv"
 VOCABULARY_COLUMNS = ("name", "synonyms")
+ALL_COLUMNS = ("name", "synonyms", "role", "approval", "source")
+# The only drugs a report may list as predicted active are approved ALK TKIs.
+APPROVED = "approved ALK TKI"
+INVESTIGATIONAL = "investigational"
+OTHER = "other"
+ROLES = (APPROVED, INVESTIGATIONAL, OTHER)
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A drug of the vocabulary: its generic name, its role and what its approval is."""
+
+    name: str
+    role: str
+    approval: str
+    source: str
+
+
+def load_agents(path: Path | None = None) -> dict[str, Agent]:
+    """Every drug of the vocabulary by generic name, with its role (approved ALK TKI,
+    investigational, other)."""
+    path = Path(path) if path is not None else TKI_VOCABULARY
+    table = read_table(path, str(path), ALL_COLUMNS, ("name", "synonyms", "role"))
+    agents = {}
+    for row in table.rows:
+        role = row.cells["role"]
+        if role not in ROLES:
+            raise SheetError(
+                table.file,
+                f"role {role!r} is not one of {', '.join(ROLES)}",
+                "give each drug one of those roles",
+                line=row.line,
+                row_key=row.cells["name"],
+                key_name="name",
+                column="role",
+            )
+        name = row.cells["name"].lower()
+        agents[name] = Agent(name, role, row.cells.get("approval", ""), row.cells.get("source", ""))
+    return agents
 
 
 def load_tki_vocabulary(path: Path | None = None) -> dict[str, str]:
@@ -19,7 +59,7 @@ def load_tki_vocabulary(path: Path | None = None) -> dict[str, str]:
     tables are keyed by generic name, so names are normalised once, here.
     """
     path = Path(path) if path is not None else TKI_VOCABULARY
-    table = read_table(path, str(path), ("name", "synonyms", "source"), VOCABULARY_COLUMNS)
+    table = read_table(path, str(path), ALL_COLUMNS, VOCABULARY_COLUMNS)
     vocabulary: dict[str, str] = {}
     for row in table.rows:
         generic = row.cells["name"].lower()

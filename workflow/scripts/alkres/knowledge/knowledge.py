@@ -1,16 +1,19 @@
 """ALK resistance knowledge base: catalogued alterations and per-TKI activity statements.
 
-Every activity statement carries its source and whether that source could be read
-("verified") or was only recalled ("unverified"). Drug advice in a report may rest on
-verified statements only, so loading checks each row strictly (syntax, the ALK protein,
-cross-references) and names file, line and column of the first problem.
+Every activity statement carries its source, whether that source could be read ("verified")
+or was only recalled ("unverified"), its level of evidence and the disease it was made in.
+Every catalogued alteration carries its role in ALK-positive NSCLC (resistance, activating,
+uncertain). Drug advice in a report may rest on verified NSCLC (or ALK-fusion model)
+statements only, ranked by level (``verdict``), so loading checks each row strictly (syntax,
+the ALK protein, cross-references, vocabularies) and names file, line and column of the first
+problem.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alkres.knowledge.transcript import DEFAULT_RESOURCES_DIR, SEQUENCE_FILES, read_fasta
@@ -30,10 +33,36 @@ MUTATION_COLUMNS = (
     "exon",
     "region",
     "sources",
+    "role",
+    "role_note",
 )
-ACTIVITY_COLUMNS = ("alteration", "tki", "activity", "evidence", "source", "status", "note")
+ACTIVITY_COLUMNS = (
+    "alteration", "tki", "activity", "evidence", "level", "disease", "source", "status", "note",
+)  # fmt: skip
 
 ACTIVITIES = ("sensitive", "intermediate", "resistant")  # in order of increasing severity
+# Levels of evidence, strongest first. A review table (Lin et al. 2017, Table 2) is an expert
+# synthesis of preclinical and clinical reports: it outranks any single case report or
+# experiment, and is outranked by prospective trials and clinical series.
+LEVELS = (
+    "clinical trial",
+    "clinical series",
+    "review table",
+    "case report",
+    "preclinical in vivo",
+    "in vitro",
+    "unspecified",
+)
+CLINICAL_LEVELS = ("clinical trial", "clinical series")
+DISEASES = (
+    "NSCLC", "ALK-fusion model", "neuroblastoma", "IMT", "mesothelioma", "ALCL", "unspecified",
+)  # fmt: skip
+# Statements that may decide an NSCLC verdict: made in NSCLC, or in ALK-fusion models.
+RELEVANT_DISEASES = ("NSCLC", "ALK-fusion model")
+ROLES = ("resistance", "activating", "uncertain")
+CONFLICTING = "conflicting"
+# Verdicts from best to worst: "the worse of two readings" takes the later one.
+SEVERITY = ("sensitive", "intermediate", "unknown", CONFLICTING, "resistant")
 STATUSES = ("verified", "unverified")
 KINDS = ("substitution", "deletion", "duplication", "compound", "amplification")
 HGVS_C_STATUSES = ("STATED", "DERIVED", "UNVERIFIED")
@@ -86,6 +115,8 @@ class Mutation:
     exon: str
     region: str
     sources: str
+    role: str = "resistance"
+    role_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +127,8 @@ class ActivityCall:
     tki: str
     activity: str
     evidence: str
+    level: str
+    disease: str
     source: str
     status: str
     note: str
@@ -103,6 +136,43 @@ class ActivityCall:
     @property
     def verified(self) -> bool:
         return self.status == "verified"
+
+    @property
+    def relevant(self) -> bool:
+        """A verified statement made in NSCLC or an ALK-fusion model: one a verdict may use."""
+        return self.verified and self.disease in RELEVANT_DISEASES
+
+    def as_dict(self) -> dict:
+        return {column: getattr(self, column) for column in ACTIVITY_COLUMNS}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the knowledge base says about one drug against one unit of alterations (a single
+    mutation, or mutations on one molecule), and why."""
+
+    activity: str  # one of SEVERITY
+    basis: str  # the sentence a report prints
+    level: str = ""  # the level the verdict rests on; "" when unknown
+    statements: tuple[ActivityCall, ...] = ()  # the statements that decided it
+    covered: bool = True  # False: a combination no statement covers
+
+    def as_dict(self) -> dict:
+        return {
+            "activity": self.activity,
+            "basis": self.basis,
+            "level": self.level,
+            "statements": [call.as_dict() for call in self.statements],
+        }
+
+
+def worse(first: str, second: str) -> str:
+    """The worse of two verdicts (SEVERITY order)."""
+    return max(first, second, key=SEVERITY.index)
+
+
+def _sources(calls: Iterable[ActivityCall]) -> str:
+    return "; ".join(dict.fromkeys(call.source for call in calls))
 
 
 def tki_rank(tki: str) -> tuple[int, str]:
@@ -187,69 +257,107 @@ class KnowledgeBase:
             None,
         )
 
-    def _singles(self, alterations: Sequence[str]) -> list[str]:
-        """Alterations with compound names expanded into their components, order kept."""
-        singles: list[str] = []
-        for alteration in alterations:
-            mutation = self._require(alteration)
-            for part in mutation.components or (alteration,):
-                if part not in singles:
-                    singles.append(part)
-        return singles
+    def verdict(self, alteration: str, tki: str) -> Verdict:
+        """One catalogued row (a single mutation or a compound) against one drug.
 
-    def _groups(self, singles: Sequence[str], tki: str) -> list[tuple[str, list[ActivityCall]]]:
-        """(alteration, its calls for `tki`) per unit of evidence.
-
-        A catalogued compound made of present alterations, with statements for this drug,
-        replaces its components: its behaviour can differ from theirs (G1202R+L1196M
-        resists lorlatinib, which acts on each single mutation).
+        Only verified statements made in NSCLC or an ALK-fusion model count. The strongest
+        level among them decides; where statements at that level disagree the verdict is
+        "conflicting", so no "resistant" (or "sensitive") wins by being listed.
         """
-        present = set(singles)
-        groups = []
-        covered: set[str] = set()
-        compounds = [
-            mutation
-            for mutation in self.mutations.values()
-            if mutation.kind == "compound" and set(mutation.components) <= present
-        ]
-        for compound in sorted(compounds, key=lambda mutation: -len(mutation.components)):
-            calls = self.calls_for(compound.alteration, tki)
-            if calls:
-                groups.append((compound.alteration, calls))
-                covered.update(compound.components)
-        groups.extend(
-            (single, self.calls_for(single, tki)) for single in singles if single not in covered
-        )
-        return groups
-
-    def tki_summary(self, alterations: Sequence[str]) -> dict[str, dict]:
-        """Per drug: the verdict for a tumour carrying all `alterations`.
-
-        "activity" is "resistant" if any verified statement says so; otherwise the worst
-        verified call, but only if every alteration (or compound) has a verified call for the
-        drug, since a mutation without one could still confer resistance; else "unknown".
-        "calls" lists every statement used, "unverified_only" is True when statements exist
-        but none is verified, and "alterations" names the rows the statements came from.
-        """
-        singles = self._singles(alterations)
-        summary: dict[str, dict] = {}
-        for tki in self.tkis:
-            groups = self._groups(singles, tki)
-            calls = [call for _, group_calls in groups for call in group_calls]
-            verified = [call.activity for call in calls if call.verified]
-            if "resistant" in verified:
-                activity = "resistant"
-            elif groups and all(any(call.verified for call in group) for _, group in groups):
-                activity = worst(verified)
+        calls = self.calls_for(alteration, tki)
+        relevant = [call for call in calls if call.relevant]
+        if not relevant:
+            if not calls:
+                why = "no statement in the knowledge base"
+            elif not any(call.verified for call in calls):
+                why = "unverified statements only"
             else:
-                activity = UNKNOWN
-            summary[tki] = {
-                "activity": activity,
-                "calls": calls,
-                "unverified_only": bool(calls) and not verified,
-                "alterations": [name for name, group in groups if group],
-            }
-        return summary
+                diseases = sorted({call.disease for call in calls if call.verified})
+                why = f"verified statements only from other diseases ({', '.join(diseases)})"
+            return Verdict("unknown", f"{alteration}: {why}")
+        top = min(LEVELS.index(call.level) for call in relevant)
+        level = LEVELS[top]
+        deciding = tuple(call for call in relevant if LEVELS.index(call.level) == top)
+        activities = sorted({call.activity for call in deciding}, key=ACTIVITIES.index)
+        outweighed = [
+            call for call in relevant if call not in deciding and call.activity not in activities
+        ]
+        tail = (
+            f"; outweighs {', '.join(f'{c.activity} ({c.level}: {c.source})' for c in outweighed)}"
+            if outweighed
+            else ""
+        )
+        if len(activities) > 1:
+            parts = ", ".join(f"{call.activity} ({call.source})" for call in deciding)
+            return Verdict(
+                CONFLICTING, f"{alteration}: {level} statements disagree: {parts}", level, deciding
+            )
+        return Verdict(
+            activities[0],
+            f"{alteration}: {activities[0]} ({level}: {_sources(deciding)}){tail}",
+            level,
+            deciding,
+        )
+
+    def unit_verdict(self, unit: Sequence[str], tki: str) -> Verdict:
+        """Mutations on one molecule against one drug.
+
+        A statement about the combination decides (it may differ from the parts: C1156Y+L1198F
+        responds to crizotinib, which C1156Y alone resists). Without one, a part that resists
+        makes the unit resist, and parts that each respond do not make the combination respond:
+        no statement covers it, so it is "unknown".
+        """
+        unit = list(dict.fromkeys(unit))
+        if len(unit) == 1:
+            return self.verdict(unit[0], tki)
+        present = set(unit)
+        compounds = sorted(
+            (m for m in self.mutations.values()
+             if m.kind == "compound" and set(m.components) <= present),
+            key=lambda mutation: -len(mutation.components),
+        )  # fmt: skip
+        exact = [m for m in compounds if set(m.components) == present]
+        if exact:
+            covering = self.verdict(exact[0].alteration, tki)
+            if covering.activity != "unknown":
+                return replace(covering, basis=f"statement on the combination: {covering.basis}")
+        # Catalogued sub-combinations count where they say something (G1202R+L1196M within
+        # G1202R+L1196M+I1171N); one that says nothing is no evidence either way.
+        parts = [
+            verdict
+            for verdict in (self.verdict(m.alteration, tki) for m in compounds)
+            if verdict.activity != "unknown"
+        ] + [self.verdict(name, tki) for name in unit]
+        resistant = [part for part in parts if part.activity == "resistant"]
+        if resistant:
+            return Verdict(
+                "resistant",
+                "; ".join(part.basis for part in resistant) + " (present on this molecule)",
+                resistant[0].level,
+                tuple(call for part in resistant for call in part.statements),
+                covered=False,
+            )
+        worst_part = max((part.activity for part in parts), key=SEVERITY.index)
+        basis = "; ".join(part.basis for part in parts)
+        if worst_part in ("sensitive", "intermediate"):
+            return Verdict(
+                "unknown",
+                f"each alone: {basis}; no statement covers {'+'.join(unit)} on one molecule",
+                covered=False,
+            )
+        return Verdict(worst_part, basis, covered=False)
+
+    def other_agent_notes(self, alterations: Iterable[str], agents: Iterable[str]) -> list[dict]:
+        """Statements about drugs outside the verdict matrix (tool compounds, drugs approved
+        for other diseases): kept as preclinical notes, never as a prediction."""
+        wanted = set(agents)
+        return [
+            call.as_dict()
+            for alteration in dict.fromkeys(alterations)
+            if alteration in self.mutations
+            for call in self._by_alteration.get(alteration, ())
+            if call.tki in wanted
+        ]
 
 
 # ------------------------------------------------------------------------- loading
@@ -386,6 +494,10 @@ def parse_mutation(path: Path, line: int, row: dict[str, str], protein: str) -> 
     _check_hgvs(row, kind, fail)
     if not row["sources"].strip():
         raise fail("sources", "empty")
+    if row["role"] not in ROLES:
+        raise fail("role", f"{row['role']!r} is not one of {ROLES}")
+    if row["role"] != "resistance" and not row["role_note"].strip():
+        raise fail("role_note", f"a {row['role']} row needs its note (why it is not resistance)")
     return Mutation(
         alteration=alteration,
         kind=kind,
@@ -399,6 +511,8 @@ def parse_mutation(path: Path, line: int, row: dict[str, str], protein: str) -> 
         exon=row["exon"],
         region=row["region"],
         sources=row["sources"],
+        role=row["role"],
+        role_note=row["role_note"],
     )
 
 
@@ -413,6 +527,8 @@ def parse_call(
         ("status", row["status"] in STATUSES, f"is not one of {STATUSES}"),
         ("source", bool(row["source"].strip()), "is empty: no activity claim without a source"),
         ("evidence", bool(row["evidence"].strip()), "is empty"),
+        ("level", row["level"] in LEVELS, f"is not one of {LEVELS}"),
+        ("disease", row["disease"] in DISEASES, f"is not one of {DISEASES}"),
     )
     for column, ok, message in checks:
         if not ok:
@@ -462,3 +578,59 @@ def load_knowledge_base(
                 )
     calls = tuple(parse_call(activity_path, line, row, mutations) for line, row in activity_rows)
     return KnowledgeBase(version=version, mutations=mutations, activity=calls)
+
+
+# ------------------------------------------------------------------------- clinical notes
+
+CLINICAL_NOTES_FILE = "clinical_notes.tsv"
+CLINICAL_NOTE_COLUMNS = (
+    "topic", "statement", "level", "disease", "source", "status", "tier", "tier_level",
+    "tier_reason",
+)  # fmt: skip
+TIERS = ("I", "II", "III", "IV")
+TIER_LEVELS = {"I": ("A", "B"), "II": ("C", "D"), "III": ("",), "IV": ("",)}
+
+
+@dataclass(frozen=True)
+class ClinicalNote:
+    """What a finding beside the ALK mutations means (MET amplification, a plasma negative),
+    with its source, and the AMP/ASCO/CAP tier it takes where it is an alteration."""
+
+    topic: str
+    statement: str
+    level: str
+    disease: str
+    source: str
+    status: str
+    tier: str
+    tier_level: str
+    tier_reason: str
+
+    def as_dict(self) -> dict:
+        return {column: getattr(self, column) for column in CLINICAL_NOTE_COLUMNS}
+
+
+def load_clinical_notes(resources_dir: Path | None = None) -> dict[str, ClinicalNote]:
+    """resources/clinical_notes.tsv by topic, checked row by row."""
+    from alkres.knowledge.resources import read_resource_rows
+
+    directory = DEFAULT_RESOURCES_DIR if resources_dir is None else Path(resources_dir)
+    path = directory / CLINICAL_NOTES_FILE
+    notes: dict[str, ClinicalNote] = {}
+    for line, row in read_resource_rows(path):
+        if tuple(row) != CLINICAL_NOTE_COLUMNS:
+            raise _error(path, line, "header", f"expected {list(CLINICAL_NOTE_COLUMNS)}")
+        checks = (
+            ("level", row["level"] in LEVELS, f"is not one of {LEVELS}"),
+            ("status", row["status"] in STATUSES, f"is not one of {STATUSES}"),
+            ("source", bool(row["source"].strip()), "is empty: no statement without a source"),
+            ("tier", row["tier"] in ("", *TIERS), f"is not one of {TIERS}"),
+            ("tier_level", row["tier_level"] in TIER_LEVELS.get(row["tier"], ("",)),
+             "does not go with the tier (I: A/B, II: C/D, III/IV: none)"),
+            ("topic", row["topic"] not in notes, "is listed twice"),
+        )  # fmt: skip
+        for column, ok, message in checks:
+            if not ok:
+                raise _error(path, line, column, f"{row[column]!r} {message}")
+        notes[row["topic"]] = ClinicalNote(**row)
+    return notes

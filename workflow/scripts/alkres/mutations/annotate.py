@@ -48,7 +48,9 @@ CODING_CONSEQUENCES = (
 )
 NON_CODING_CONSEQUENCES = ("splice_region", "intronic", "utr", "upstream_downstream")
 CONSEQUENCES = CODING_CONSEQUENCES + NON_CODING_CONSEQUENCES
-CLASSES = ("resistance", "synonymous", "vus", "outside_kinase_domain", "non_coding")
+CLASSES = (
+    "resistance", "activating", "synonymous", "vus", "outside_kinase_domain", "non_coding",
+)  # fmt: skip
 
 THREE_LETTER = {
     "A": "Ala",

@@ -18,12 +18,12 @@ from pathlib import Path
 import pysam
 
 from alkres.defaults import section_defaults
-from alkres.io import atomic_output, read_fai, reference_contig
+from alkres.io import read_fai, reference_contig
 from alkres.knowledge.knowledge import load_knowledge_base
 from alkres.knowledge.transcript import Transcript, load_transcript
 from alkres.mutations.annotate import CODING_CONSEQUENCES, Annotation, annotate_variant, classify
 from alkres.mutations.caller_vcf import CallerVariant, merge_caller_variants, read_caller_vcf
-from alkres.tables import read_mutations, read_normal_variants, write_alterations
+from alkres.tables import read_mutations, read_normal_variants
 
 TRANSCRIPT = "NM_004304.5"
 PROTEIN = "NP_004295.2"
@@ -65,7 +65,12 @@ def hotspot_alteration_rows(
     caller_names_by_alteration: Mapping[str, list[str]],
     normal_vafs: Mapping[tuple, float],
     germline_min_vaf: float,
+    other_roles: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[dict]:
+    """Rows of the genotyper's mutations. A catalogued alteration is "resistance" only if its
+    role in NSCLC is resistance; ``other_roles`` gives the others their class ("activating",
+    or "vus" for an uncertain role) and the catalogue's note on why."""
+    other_roles = other_roles or {}
     rows = []
     for mutation in mutations:
         pos = int(mutation["pos"]) if mutation["pos"] not in ("", None) else None
@@ -77,10 +82,13 @@ def hotspot_alteration_rows(
         alteration = mutation["alteration"]
         vaf = float(mutation["vaf"])
         key = (mutation["chrom"], pos, mutation["ref"], mutation["alt"])
+        detail = ""
         if is_germline(vaf, key, normal_vafs, germline_min_vaf):
             classification = "benign_polymorphism"
         elif alteration in catalogued:
             classification = "resistance"
+        elif alteration in other_roles:
+            classification, detail = other_roles[alteration]
         elif annotation is not None:
             classification = classify(annotation, catalogued)
         else:
@@ -114,6 +122,7 @@ def hotspot_alteration_rows(
                 "callers": ",".join(
                     ["alkres_hotspot", *caller_names_by_alteration.get(alteration, [])]
                 ),
+                "detail": detail,
             }
         )
     return rows
@@ -316,7 +325,16 @@ def alteration_rows(
 ) -> tuple[list[dict], dict]:
     """The sample's alteration rows (hotspot calls, then caller variants elsewhere) in position
     order, and the annotations of the caller variants."""
-    catalogued = {m.alteration for m in knowledge.mutations.values() if m.kind != "compound"}
+    singles = [m for m in knowledge.mutations.values() if m.kind != "compound"]
+    catalogued = {m.alteration for m in singles if m.role == "resistance"}
+    other_roles = {
+        m.alteration: (
+            "activating" if m.role == "activating" else "vus",
+            f"catalogued, not an NSCLC resistance mutation ({m.role}): {m.role_note}",
+        )
+        for m in singles
+        if m.role != "resistance"
+    }
     hotspot_codons = {m.codon for m in knowledge.mutations.values() if m.codon}
     hotspot_rows = hotspot_alteration_rows(
         mutations,
@@ -325,6 +343,7 @@ def alteration_rows(
         caller_support_by_alteration(merged, transcript),
         normal_vafs,
         germline_min_vaf,
+        other_roles,
     )
     caller_rows, annotated = caller_alteration_rows(
         sample_id, patient_id, merged, transcript, hotspot_codons, catalogued, filters,
@@ -337,12 +356,13 @@ def alteration_rows(
     return rows, annotated
 
 
-def annotate_tumour(inputs, params, outputs, sample_id: str) -> None:
-    """One tumour's alterations table and annotated VCF (run by rule biopsy, before its record).
+def annotate_tumour(inputs, params, outputs, sample_id: str) -> list[dict]:
+    """One tumour's annotated VCF, and its ALK variant rows, annotated and classified (run by
+    rule biopsy, which writes them to the alterations table with their tiers).
 
     ``inputs``: fai, vcfs (one per caller), normal_variants (empty without normals),
     mutations; ``params``: build, callers, patient_id, caller_filters, germline_min_vaf;
-    ``outputs``: alterations, vcf, tbi (Snakemake's named lists).
+    ``outputs``: vcf, tbi (Snakemake's named lists).
     """
     transcript = load_transcript(params.build, "ALK", chrom=reference_contig(inputs.fai))
     merged = merge_caller_variants(
@@ -365,10 +385,9 @@ def annotate_tumour(inputs, params, outputs, sample_id: str) -> None:
         normal_vafs,
         params.germline_min_vaf,
     )
-    with atomic_output(outputs.alterations) as path:
-        write_alterations(path, rows)
     contigs = list(read_fai(inputs.fai).items())
     vcf_partial = f"{outputs.vcf}.partial.vcf.gz"
     write_annotated_vcf(vcf_partial, sample_id, contigs, merged, annotated, rows)
     os.replace(f"{vcf_partial}.tbi", outputs.tbi)
     os.replace(vcf_partial, outputs.vcf)
+    return rows

@@ -1,5 +1,5 @@
-"""Cohort-wide tables: the per-tumour alterations (small variants, amplifications, fusions),
-hotspot statuses and gene-level copy numbers stacked (rule cohort_tables)."""
+"""Cohort-wide tables: the per-tumour alterations (ALK variants, amplifications, bypass, fusions,
+each with its tier, as rule biopsy wrote them), hotspot statuses and gene-level copy numbers stacked (rule cohort_tables)."""
 
 from __future__ import annotations
 
