@@ -78,6 +78,16 @@ BUNDLED_RESOURCES = {
         "alk_cds_ENST00000389048.fa",
         "alk_protein_Q9UM73.fa",
     ),
+    # The bypass genes and TP53: coding exons and UniProt proteins (checked on the reference).
+    "gene_transcripts": (
+        "gene_transcripts.tsv",
+        *(
+            f"genes/proteins/{path.name}"
+            for path in sorted(
+                (ALKRES_DIR / "resources" / "genes" / "proteins").glob("*.fa")
+            )
+        ),
+    ),
     "mutation_catalogue": ("alk_resistance_mutations.tsv", "alk_protein_Q9UM73.fa"),
     "knowledge": (
         "alk_resistance_mutations.tsv",

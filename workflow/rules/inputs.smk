@@ -6,7 +6,7 @@
 rule check_reference:
     input:
         **reference_files(),
-        bundled=bundled_resources("transcripts"),
+        bundled=bundled_resources("transcripts", "gene_transcripts"),
     output:
         record=f"{OUTDIR}/checks/reference_build.tsv",
     log:

@@ -12,7 +12,14 @@ import pysam
 
 from alkres.inputs import InputError, fail
 from alkres.io import alk_contig, atomic_output, log_to
-from alkres.knowledge.transcript import BUILDS, load_transcript
+from alkres.knowledge.transcript import (
+    BUILDS,
+    bundled_genes,
+    gene_chromosome,
+    load_exons,
+    load_gene_transcript,
+    load_transcript,
+)
 from alkres.tables import write_check_record
 
 MIN_BUILD_IDENTITY = 0.95  # share of ALK coding bases that must equal the bundled CDS
@@ -69,6 +76,42 @@ def check_reference_build(fasta_path: str | Path, build: str) -> BuildCheck:
     )
 
 
+def check_genes(fasta_path: str | Path, build: str) -> dict[str, str]:
+    """Every bundled gene besides ALK (resources/gene_transcripts.tsv) on the reference: "ok"
+    where its bases translate to its UniProt protein from start to stop, "absent" where its
+    contig is not in the FASTA (a panel-only reference), otherwise the flag with the reason.
+    ALK alone decides the build (check_reference_build); a gene that does not translate is
+    flagged, never called wild type, since no codon of it can be read."""
+    results = {}
+    with pysam.FastaFile(str(fasta_path)) as fasta:
+        contigs = set(fasta.references)
+        lengths = dict(zip(fasta.references, fasta.lengths, strict=True))
+    for gene in bundled_genes():
+        if gene == "ALK":
+            continue
+        exons = load_exons(build, gene)
+        chrom = _gene_contig(gene, contigs)
+        if chrom is None or max(exon.end for exon in exons) > lengths[chrom]:
+            results[gene] = "absent"
+            continue
+        try:
+            load_gene_transcript(build, gene, Path(fasta_path), chrom=chrom)
+        except ValueError as error:
+            results[gene] = f"flagged: {error}"
+        else:
+            results[gene] = "ok"
+    return results
+
+
+def _gene_contig(gene: str, contigs: set[str]) -> str | None:
+    """The FASTA's name for the gene's chromosome (UCSC chr7 or Ensembl 7), if present."""
+    chrom = gene_chromosome(gene)
+    for name in (chrom, chrom.removeprefix("chr")):
+        if name in contigs:
+            return name
+    return None
+
+
 def main(snakemake) -> None:
     """Rule check_reference: stop the run, or record what was checked."""
     log_to(snakemake.log[0])
@@ -76,7 +119,12 @@ def main(snakemake) -> None:
         check = check_reference_build(snakemake.input.fasta, snakemake.params.build)
     except InputError as error:
         fail(error)
+    genes = check_genes(snakemake.input.fasta, snakemake.params.build)
+    for gene, status in genes.items():
+        if status.startswith("flagged"):
+            print(f"warning: {gene} {status}")
     record = {"build": check.build, "contig": check.contig,
-              "identity": f"{check.identity:.4f}", "compared": check.compared}  # fmt: skip
+              "identity": f"{check.identity:.4f}", "compared": check.compared,
+              "genes": "; ".join(f"{gene}: {status}" for gene, status in genes.items())}  # fmt: skip
     with atomic_output(snakemake.output.record) as path:
         write_check_record(path, record)

@@ -18,6 +18,10 @@ DEFAULT_RESOURCES_DIR = Path(__file__).resolve().parents[4] / "resources"
 TRANSCRIPTS_FILE = "transcripts.tsv"
 # Coding sequence and protein FASTA per gene; genes without an entry have exons only.
 SEQUENCE_FILES = {"ALK": ("alk_cds_ENST00000389048.fa", "alk_protein_Q9UM73.fa")}
+# The bypass genes and TP53: coding exons (resources/build_gene_transcripts.py) and UniProt
+# proteins; their coding sequence is read from the run's reference.
+GENE_TRANSCRIPTS_FILE = "gene_transcripts.tsv"
+GENE_PROTEINS_DIR = Path("genes") / "proteins"
 
 _CODON_ORDER = "TCAG"
 _TABLE1_AMINO_ACIDS = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
@@ -281,11 +285,93 @@ def _check_build(build: str) -> None:
         raise ValueError(f"unknown build {build!r}; expected one of {BUILDS}")
 
 
+def _gene_table(directory: Path, gene: str) -> Path:
+    """The table that holds `gene`: transcripts.tsv (ALK, EML4), else gene_transcripts.tsv."""
+    main = directory / TRANSCRIPTS_FILE
+    if any(row["gene"] == gene for row in read_resource_table(main)):
+        return main
+    return directory / GENE_TRANSCRIPTS_FILE
+
+
+def bundled_genes(resources_dir: Path | None = None) -> list[str]:
+    """Genes with coding exons in the bundled tables, in table order."""
+    directory = _resources(resources_dir)
+    genes: dict[str, None] = {}
+    for name in (TRANSCRIPTS_FILE, GENE_TRANSCRIPTS_FILE):
+        for row in read_resource_table(directory / name):
+            if row["cds_start_c"]:
+                genes[row["gene"]] = None
+    return list(genes)
+
+
 def load_exons(build: str, gene: str, resources_dir: Path | None = None) -> tuple[Exon, ...]:
-    """Exons of `gene` on `build`, in exon-number order (EML4 too: it has no CDS here)."""
+    """Exons of `gene` on `build`, in exon-number order (EML4 too: it has no CDS here; the
+    bypass genes' rows are their coding exons)."""
     _check_build(build)
-    table = _resources(resources_dir) / TRANSCRIPTS_FILE
+    table = _gene_table(_resources(resources_dir), gene)
     return tuple(_exon_from_row(row, build) for row in _read_gene_rows(table, gene))
+
+
+def gene_chromosome(gene: str, resources_dir: Path | None = None) -> str:
+    """The chromosome (UCSC name) of a gene of gene_transcripts.tsv."""
+    table = _resources(resources_dir) / GENE_TRANSCRIPTS_FILE
+    return _single_value(_read_gene_rows(table, gene), "chrom", table)
+
+
+def reference_cds(reference: Path, chrom: str, exons: tuple[Exon, ...], strand: int) -> str:
+    """The coding sequence the reference FASTA gives for these exons (5' to 3'); each must be
+    wholly coding, as the rows of gene_transcripts.tsv are."""
+    import pysam
+
+    if any(exon.coding_length != exon.length for exon in exons):
+        raise ValueError("reference_cds needs exons that are wholly coding")
+    with pysam.FastaFile(str(reference)) as fasta:
+        if chrom not in fasta.references:
+            raise ValueError(f"{reference}: no contig {chrom!r}")
+        parts = []
+        for exon in sorted(exons, key=lambda e: e.cds_start_c or 0):
+            bases = fasta.fetch(chrom, exon.start - 1, exon.end).upper()
+            if len(bases) != exon.length:
+                raise ValueError(f"{reference}: {chrom} ends before {exon.end}")
+            parts.append(bases if strand == 1 else reverse_complement(bases))
+    return "".join(parts)
+
+
+def load_gene_transcript(
+    build: str,
+    gene: str,
+    reference: Path,
+    chrom: str | None = None,
+    resources_dir: Path | None = None,
+) -> Transcript:
+    """The coding transcript of a bundled bypass gene (or TP53) on `build`, its coding sequence
+    read from the `reference` FASTA and checked against the bundled UniProt protein: a
+    reference whose bases do not give that protein, start to stop, is an error naming the
+    gene, the build and the first codon that differs."""
+    _check_build(build)
+    directory = _resources(resources_dir)
+    table = directory / GENE_TRANSCRIPTS_FILE
+    rows = _read_gene_rows(table, gene)
+    strand = 1 if _single_value(rows, "strand", table) == "+" else -1
+    contig = chrom or _single_value(rows, "chrom", table)
+    exons = tuple(_exon_from_row(row, build) for row in rows)
+    uniprot = _single_value(rows, "uniprot", table)
+    matches = sorted((directory / GENE_PROTEINS_DIR).glob(f"*_{uniprot}.fa"))
+    if len(matches) != 1:
+        raise ValueError(f"{directory / GENE_PROTEINS_DIR}: no single protein file for {uniprot}")
+    _, protein = read_fasta(matches[0])
+    cds = reference_cds(reference, contig, exons, strand)
+    transcript_id = _single_value(rows, "ensembl", table)
+    try:
+        return Transcript(
+            gene=gene, transcript_id=transcript_id, refseq=_single_value(rows, "refseq", table),
+            chrom=contig, strand=strand, exons=exons, cds=cds, protein=protein, build=build,
+        )  # fmt: skip
+    except ValueError as error:
+        raise ValueError(
+            f"{gene} {transcript_id} ({build}): the bases of {reference} at its coding exons do"
+            f" not give UniProt {uniprot}: {error}"
+        ) from error
 
 
 def _single_value(rows: list[dict[str, str]], column: str, table: Path) -> str:
