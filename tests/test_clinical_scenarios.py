@@ -287,6 +287,72 @@ SCENARIOS = [
         predicted=["ceritinib", "alectinib", "brigatinib", "lorlatinib", "ensartinib"],
     ),
     Scenario(
+        "G1202R with KRAS G12C: the bypass is weighed and tiered from its source",
+        "Doebele RC et al. Clin Cancer Res 2012: KRAS mutations at crizotinib progression; "
+        "Hrustanovic G et al. Nat Med 2015: MAPK reactivation promotes ALK-inhibitor resistance",
+        ["crizotinib", "alectinib"],
+        [("G1202R", "", "")],
+        extra=[
+            {
+                "sample_id": "S",
+                "gene": "KRAS",
+                "alteration": "G12C",
+                "type": "snv",
+                "classification": "bypass",
+                "vaf": "0.2",
+                "copy_number": "",
+                "phase_set": "",
+                "phase": "",
+            }
+        ],  # fmt: skip
+        predicted=["lorlatinib"],
+        headline=["KRAS G12C (bypass)", "may not be enough"],
+        tiers={"G12C": "II-D", "G1202R": "II-C"},
+    ),
+    Scenario(
+        "NF2 loss after lorlatinib: a bypass with its sourced implication",
+        "Recondo G et al. Clin Cancer Res 2020: NF2 loss-of-function, a bypass of lorlatinib "
+        "resistance with mTOR-inhibitor sensitivity in patient-derived models",
+        ["alectinib", "lorlatinib"],
+        extra=[
+            {
+                "sample_id": "S",
+                "gene": "NF2",
+                "alteration": "loss",
+                "type": "loss",
+                "classification": "bypass",
+                "vaf": "",
+                "copy_number": "0.6",
+                "phase_set": "",
+                "phase": "",
+            }
+        ],  # fmt: skip
+        predicted=[],
+        headline=["NF2 loss (bypass)"],
+        tiers={"loss": "II-D"},
+    ),
+    Scenario(
+        "TP53 co-mutation: tiered as prognostic, not a resistance mechanism",
+        "Kron A et al. Ann Oncol 2018: TP53 mutations, shorter PFS and OS on ALK TKIs",
+        ["crizotinib"],
+        extra=[
+            {
+                "sample_id": "S",
+                "gene": "TP53",
+                "alteration": "R175H",
+                "type": "snv",
+                "classification": "co_mutation",
+                "vaf": "0.3",
+                "copy_number": "",
+                "phase_set": "",
+                "phase": "",
+            }
+        ],  # fmt: skip
+        status="negative",
+        predicted=[],
+        tiers={"R175H": "II-D"},
+    ),
+    Scenario(
         "Investigational neladalkib: shown apart, never on an unverified report",
         "neladalkib G1202R activity comes from a secondary report (unverified)",
         ["alectinib"],
@@ -348,6 +414,7 @@ def test_scenario(scenario: Scenario):
         assert verdicts[drug]["activity"] == verdict, verdicts[drug]["basis"]
     assert {row["tki"] for row in interpretation["tkis"]} <= APPROVED | {"neladalkib"}
     rows = biopsy.mutations + biopsy.amplifications + biopsy.bypass + biopsy.other_variants
+    rows += biopsy.co_mutations
     rows += biopsy.drivers
     tiers = {}
     for row in rows:

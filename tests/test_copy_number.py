@@ -11,6 +11,7 @@ from alkres.copy_number.cnv_genes import (
     amplification_rows,
     copy_number_from_ratio,
     estimate_region,
+    focality,
     plot_copy_ratios,
     ratio_for_copy_number,
     read_gene_regions,
@@ -21,7 +22,10 @@ RULE = AmplificationRule()
 KINASE = GeneRegion(
     "ALK_kinase", "ALK", "chr2", 29192774, 29223528, "resistance", "ALK 3' kinase-domain part"
 )
-MET = GeneRegion("MET", "MET", "chr7", 116672196, 116798377, "bypass", "MET, whole gene")
+MET = GeneRegion(
+    "MET", "MET", "chr7", 116672196, 116798377, "bypass", "MET, whole gene", "gain", "chromosome"
+)
+NF2 = GeneRegion("NF2", "NF2", "chr22", 29603999, 29694802, "bypass", "NF2", "loss", "")
 
 
 @pytest.mark.parametrize(
@@ -116,14 +120,15 @@ def test_bundled_gene_regions_on_both_builds(tmp_path):
         regions = {
             r.name: r for r in read_gene_regions(REPO / "resources" / "cnv_genes.tsv", build)
         }
-        assert set(regions) == {"ALK", "ALK_5prime", "ALK_kinase", "MET"}
+        assert set(regions) == {"ALK", "ALK_5prime", "ALK_kinase", "MET", "KIT", "NF2"}
         assert (
             regions["ALK_kinase"].end < regions["ALK_5prime"].start
         )  # minus strand: 3' part is left
     ensembl = read_gene_regions(
-        REPO / "resources" / "cnv_genes.tsv", "GRCh38", {"chr2": "2", "chr7": "7"}
-    )
-    assert {r.chrom for r in ensembl} == {"2", "7"}
+        REPO / "resources" / "cnv_genes.tsv", "GRCh38",
+        {"chr2": "2", "chr7": "7", "chr4": "4", "chr22": "22"},
+    )  # fmt: skip
+    assert {r.chrom for r in ensembl} == {"2", "7", "4", "22"}
 
 
 def test_plot_is_written(tmp_path):
@@ -132,3 +137,63 @@ def test_plot_is_written(tmp_path):
     path = tmp_path / "plot.png"
     plot_copy_ratios(table, [estimate], path, "T1", 0.6, RULE)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def chr7_panel(met_cn, chr7_cn, purity, flank_bins=12):
+    """MET bins at met_cn and other chr7 bins (EGFR, BRAF targets) at chr7_cn."""
+    met = bins("chr7", 116700000, 14, np.log2(amplification_multiplier(met_cn, purity)), seed=2)
+    flank = bins("chr7", 55000000, flank_bins, np.log2(amplification_multiplier(chr7_cn, purity)),
+                 seed=4)  # fmt: skip
+    return pd.concat([flank, met], ignore_index=True)
+
+
+@pytest.mark.parametrize(
+    ("met_cn", "chr7_cn", "purity", "status", "kind"),
+    [
+        (10, 2, 0.6, "amplified", "focal"),  # MET/chr7 5
+        (6, 2, 0.5, "amplified", "focal"),  # at the threshold, chr7 diploid
+        (8, 8, 0.6, "gained", "polysomy"),  # the whole chromosome gained: never focal
+        (7, 4, 0.7, "gained", "polysomy"),  # MET/chr7 1.75 < 2
+        (12, 5, 0.8, "amplified", "focal"),  # MET/chr7 2.4 on a gained chr7
+    ],
+)
+def test_met_focal_amplification_is_told_apart_from_chr7_polysomy(
+    met_cn, chr7_cn, purity, status, kind
+):
+    table = chr7_panel(met_cn, chr7_cn, purity)
+    estimate = focality(table, estimate_region(table, MET, purity, RULE), [MET], purity, RULE)
+    assert estimate.status == status, estimate.detail
+    assert kind in estimate.detail
+    rows = amplification_rows("S", "P", [estimate])
+    assert [row["gene"] for row in rows] == (["MET"] if status == "amplified" else [])
+
+
+def test_focality_without_other_chr7_bins_says_it_is_not_assessable():
+    table = chr7_panel(10, 2, 0.6, flank_bins=1)
+    estimate = focality(table, estimate_region(table, MET, 0.6, RULE), [MET], 0.6, RULE)
+    assert estimate.status == "amplified"
+    assert "focal or polysomy not assessable: 1 other chr7 bins" in estimate.detail
+
+
+@pytest.mark.parametrize(
+    ("copy_number", "purity", "status"),
+    [
+        (0, 0.6, "lost"),
+        (1, 0.8, "lost"),
+        (1, 0.3, "lost"),
+        (2, 0.6, "not_lost"),
+        (1, None, "not_lost"),
+    ],  # fmt: skip
+)
+def test_nf2_loss_uses_the_interval_logic_the_other_way(copy_number, purity, status):
+    """A loss read at purity 1 (none given) looks shallower: one copy in 30% of cells reads as
+    1.7 copies, not a loss, as an amplification reads lower."""
+    log2 = np.log2(max(amplification_multiplier(copy_number, purity or 0.3), 1e-3))
+    table = bins("chr22", 29604000, 12, log2)
+    estimate = estimate_region(table, NF2, purity, RULE)
+    assert estimate.status == status, estimate.detail
+    rows = amplification_rows("S", "P", [estimate])
+    if status == "lost":
+        assert rows[0]["alteration"] == "loss" and rows[0]["classification"] == "bypass"
+    else:
+        assert rows == []

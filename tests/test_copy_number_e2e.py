@@ -53,10 +53,13 @@ def test_unamplified_tumours_stay_diploid(kinase_part, truth):
             assert float(row["copy_number"]) == pytest.approx(2.0, abs=0.3)
 
 
-def test_met_not_on_the_bundled_panel_is_not_assessable(pipeline_run):
+def test_genes_not_on_the_bundled_panel_are_not_assessable(pipeline_run):
+    """MET, KIT and NF2 are not on the bundled chr2 panel: said so, never "not amplified" or
+    "not lost"."""
     rows = read_tsv(pipeline_run / "cohort" / "copy_number.tsv")
-    met = [row for row in rows if row["region"] == "MET"]
-    assert met and all(row["status"] == "not_assessable" for row in met)
+    for gene in ("MET", "KIT", "NF2"):
+        found = [row for row in rows if row["region"] == gene]
+        assert found and all(row["status"] == "not_assessable" for row in found), gene
 
 
 def test_copy_ratio_plot_per_tumour(pipeline_run, truth):

@@ -9,7 +9,11 @@ rule biopsy:
     input:
         **reference_files(),
         bundled=bundled_resources(
-            "transcripts", "knowledge", "fusion_naming", "fusion_notes"
+            "transcripts",
+            "gene_transcripts",
+            "knowledge",
+            "fusion_naming",
+            "fusion_notes",
         ),
         vcfs=get_caller_vcfs,
         normal_variants=get_normal_variants,

@@ -95,6 +95,7 @@ BUNDLED_RESOURCES = {
         "alk_protein_Q9UM73.fa",
         "tki_vocabulary.tsv",
         "clinical_notes.tsv",
+        "bypass_catalogue.tsv",
     ),
     "catalogue": ("alk_resistance_catalogue.tsv",),
     "fusion_naming": ("fusion_partners.tsv", "eml4_alk_variants.tsv"),

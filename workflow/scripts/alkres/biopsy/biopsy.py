@@ -31,6 +31,7 @@ from alkres.biopsy.model import (
 from alkres.fusion.naming import load_variant_names, load_variant_notes
 from alkres.inputs.tki_vocabulary import APPROVED, Agent, load_agents
 from alkres.io import atomic_output, log_to
+from alkres.knowledge.bypass import BypassEntry, load_bypass_catalogue
 from alkres.knowledge.knowledge import (
     CLINICAL_LEVELS,
     LEVELS,
@@ -144,6 +145,8 @@ def assemble_biopsy(
             biopsy.amplifications.append(dict(row))
         elif row.get("classification") == "bypass":
             biopsy.bypass.append(dict(row))
+        elif row.get("classification") == "co_mutation":
+            biopsy.co_mutations.append(dict(row))
         else:
             biopsy.other_variants.append(dict(row))
     biopsy.hotspots = [dict(r) for r in hotspots if r["sample_id"] == sample_id]
@@ -190,6 +193,7 @@ def biopsy_section(
         + [pick(row, ALTERATION_FIELDS) for row in biopsy.amplifications],
         "compound_units": [unit for unit in biopsy.units if len(unit) > 1],
         "bypass_alterations": [pick(row, ["gene", *ALTERATION_FIELDS]) for row in biopsy.bypass],
+        "co_mutations": [pick(row, ["gene", *ALTERATION_FIELDS]) for row in biopsy.co_mutations],
         "other_variants": [pick(row, ALTERATION_FIELDS) for row in biopsy.other_variants],
         "tumour_content": biopsy.tumour_content,
         "hotspots": [
@@ -352,25 +356,54 @@ def mutation_tier(knowledge: KnowledgeBase, agents: Mapping[str, Agent], alterat
     return _tier("II", "D", f"{level} evidence only ({sources})")
 
 
+def bypass_entry(row: Mapping, bypass: Sequence[BypassEntry]) -> BypassEntry | None:
+    """The catalogue row of an off-target alteration row (gene and alteration, or its codon)."""
+    alteration = str(row.get("alteration", ""))
+    codon = re.match(r"^([A-Z]\d+)", alteration)
+    names = {alteration, codon.group(1) if codon else alteration}
+    gene = [e for e in bypass if e.gene == row.get("gene")]
+    named = next((e for e in gene if e.alteration in names), None)
+    # A gene catalogued as a whole (TP53: any damaging mutation) covers its variants.
+    return named or next((e for e in gene if e.kind == "co_mutation"), None)
+
+
+def bypass_tier(row: Mapping, bypass: Sequence[BypassEntry]) -> dict:
+    """An off-target alteration's tier: Tier II level D where a verified source reports it in
+    ALK-TKI resistance (small series and case reports) or, for TP53, as prognostic; Tier III
+    otherwise."""
+    entry = bypass_entry(row, bypass)
+    if entry is None:
+        return _tier("III", "", "not in the bypass catalogue: unknown significance here")
+    if entry.role_status != "verified":
+        return _tier("III", "", f"{entry.role} ({entry.role_source})")
+    what = "prognostic co-mutation" if entry.classification == "co_mutation" else "bypass"
+    return _tier("II", "D", f"{what}, {entry.role_level}: {entry.role} ({entry.role_source})")
+
+
 def alteration_tier(
     row: Mapping,
     knowledge: KnowledgeBase,
     agents: Mapping[str, Agent],
     notes: Mapping[str, ClinicalNote],
+    bypass: Sequence[BypassEntry] = (),
 ) -> dict:
     """The AMP/ASCO/CAP 2017 tier of one alteration row in NSCLC, with its reason."""
     kind, gene = row.get("type"), row.get("gene")
     topic = None
     if kind == "fusion" and gene == "ALK":
         topic = "ALK fusion"
-    elif kind == "amplification":
+    elif kind == "amplification" and f"{gene} amplification" in notes:
         topic = f"{gene} amplification"
+    elif kind == "amplification" and gene == "ALK":
+        topic = "ALK amplification"
     if topic is not None:
         note = notes.get(topic)
         if note is None or not note.tier:
             return _tier("III", "", f"{topic}: no sourced implication in the knowledge base")
         return _tier(note.tier, note.tier_level, f"{note.tier_reason} ({note.source})")
     classification = row.get("classification")
+    if classification in ("bypass", "co_mutation"):
+        return bypass_tier(row, bypass)
     if classification == "resistance":
         return mutation_tier(knowledge, agents, row["alteration"])
     if classification in BENIGN_CLASSES:
@@ -384,14 +417,19 @@ def alteration_tier(
 
 
 # The biopsy's alteration rows, each of which gets a tier and goes to its alterations table.
-TIERED_KINDS = ("mutations", "amplifications", "bypass", "other_variants", "drivers")
+TIERED_KINDS = (
+    "mutations", "amplifications", "bypass", "co_mutations", "other_variants", "drivers",
+)  # fmt: skip
 
 
 # ------------------------------------------------------------------ headline
 
 
 def mechanism_entries(
-    biopsy: Biopsy, interpretation: Interpretation, notes: Mapping[str, ClinicalNote]
+    biopsy: Biopsy,
+    interpretation: Interpretation,
+    notes: Mapping[str, ClinicalNote],
+    bypass: Sequence[BypassEntry] = (),
 ) -> list[dict]:
     """Every mechanism found, with what it implies and the source of that."""
     entries = []
@@ -418,11 +456,19 @@ def mechanism_entries(
         })  # fmt: skip
     for row in biopsy.bypass:
         note = notes.get(f"{row['gene']} {row['alteration']}")
+        entry = bypass_entry(row, bypass)
+        if note is not None:
+            implication, source = note.statement, note.source
+        elif entry is not None and entry.implication_status == "verified":
+            implication = f"{entry.role}; {entry.implication}"
+            source = f"{entry.role_source}; {entry.implication_source}"
+        elif entry is not None and entry.role_status == "verified":
+            implication, source = entry.role, entry.role_source
+        else:
+            implication, source = "no verified implication in the knowledge base", ""
         entries.append({
             "mechanism": f"{row['gene']} {row['alteration']}", "kind": "bypass",
-            "implication": note.statement if note else "bypass: no sourced implication in the"
-            " knowledge base",
-            "source": note.source if note else "",
+            "implication": implication, "source": source,
         })  # fmt: skip
     return entries
 
@@ -474,6 +520,7 @@ def interpretation_section(
     notes: Mapping[str, ClinicalNote],
     biopsy: Biopsy,
     interpretation: Interpretation,
+    bypass: Sequence[BypassEntry] = (),
 ) -> dict:
     """The biopsy's interpretation as every report shows it: the headline, the approved ALK
     TKIs predicted active, investigational agents apart, the flags, each drug's verdict with
@@ -504,7 +551,7 @@ def interpretation_section(
         "predicted_active": interpretation.predicted_active,
         "investigational_active": interpretation.investigational_active,
         "flags": interpretation.flags,
-        "mechanisms": mechanism_entries(biopsy, interpretation, notes),
+        "mechanisms": mechanism_entries(biopsy, interpretation, notes, bypass),
         "tumour_content": biopsy.tumour_content,
         "caveats": biopsy.caveats,
         "preclinical_notes": interpretation.preclinical_notes,
@@ -513,8 +560,8 @@ def interpretation_section(
     }
 
 
-ROW_KINDS = ("mutations", "amplifications", "bypass", "other_variants", "drivers", "hotspots",
-             "copy_number", "fusions")  # fmt: skip
+ROW_KINDS = ("mutations", "amplifications", "bypass", "co_mutations", "other_variants",
+             "drivers", "hotspots", "copy_number", "fusions")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -526,13 +573,14 @@ class Context:
     agents: Mapping[str, Agent]
     notes: Mapping[str, ClinicalNote]
     settings: InterpretationSettings = InterpretationSettings()
+    bypass: tuple[BypassEntry, ...] = ()
 
 
 def load_context(settings: InterpretationSettings | None = None) -> Context:
     """The bundled knowledge (resources/) with ``settings`` (defaults: the schema's)."""
     return Context(
         load_knowledge_base(), load_agents(), load_clinical_notes(),
-        settings or InterpretationSettings(),
+        settings or InterpretationSettings(), tuple(load_bypass_catalogue()),
     )  # fmt: skip
 
 
@@ -548,7 +596,11 @@ def biopsy_record(
     )
     for kind in TIERED_KINDS:
         for row in getattr(biopsy, kind):
-            row.update(alteration_tier(row, context.knowledge, context.agents, context.notes))
+            row.update(
+                alteration_tier(
+                    row, context.knowledge, context.agents, context.notes, context.bypass
+                )
+            )
     return {
         "sample_id": biopsy.sample_id,
         "patient_id": biopsy.patient_id,
@@ -572,8 +624,13 @@ def biopsy_record(
         "tki_activity": biopsy.tki_activity,
         "rows": {kind: getattr(biopsy, kind) for kind in ROW_KINDS},
         "interpretation": interpretation_section(
-            context.knowledge, context.agents, context.notes, biopsy, interpretation
-        ),
+            context.knowledge,
+            context.agents,
+            context.notes,
+            biopsy,
+            interpretation,
+            context.bypass,
+        ),  # fmt: skip
         "report_section": biopsy_section(biopsy, variant_notes, variant_names),
     }
 

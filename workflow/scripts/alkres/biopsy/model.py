@@ -58,6 +58,7 @@ class Biopsy:
     amplifications: list[dict] = field(default_factory=list)  # ALK amplification rows
     bypass: list[dict] = field(default_factory=list)  # e.g. MET amplification
     other_variants: list[dict] = field(default_factory=list)  # VUS, synonymous, polymorphisms
+    co_mutations: list[dict] = field(default_factory=list)  # e.g. TP53: prognostic, no mechanism
     hotspots: list[dict] = field(default_factory=list)
     copy_number: list[dict] = field(default_factory=list)
     fusions: list[dict] = field(default_factory=list)  # rows of fusions/{sample}.fusions.tsv

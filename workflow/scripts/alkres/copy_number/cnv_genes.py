@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,8 @@ class GeneRegion:
     end: int
     classification: str  # resistance | bypass
     description: str
+    change: str = "gain"  # gain (amplification called) | loss (loss called)
+    focal_against: str = ""  # "chromosome": an amplification must stand out of its chromosome
 
 
 _AMPLIFICATION_DEFAULTS = section_defaults(
@@ -51,6 +53,8 @@ class AmplificationRule:
     min_bins: int = _AMPLIFICATION_DEFAULTS["min_bins"]
     confidence: float = _AMPLIFICATION_DEFAULTS["confidence"]
     ploidy: float = _AMPLIFICATION_DEFAULTS["ploidy"]
+    focal_ratio: float = _AMPLIFICATION_DEFAULTS["focal_ratio"]
+    loss_max_copy_number: float = _AMPLIFICATION_DEFAULTS["loss_max_copy_number"]
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,12 @@ class GeneEstimate:
     ci_high: float | None
     purity: float | None
     amplified: bool
-    status: str  # amplified | not_amplified | not_assessable
+    status: str  # amplified | not_amplified | gained (polysomy) | lost | not_lost | not_assessable
     detail: str
+
+    @property
+    def lost(self) -> bool:
+        return self.status == "lost"
 
 
 def read_gene_regions(
@@ -87,6 +95,8 @@ def read_gene_regions(
                 int(row[f"{key}_end"]),
                 row["classification"],
                 row["description"],
+                row["change"],
+                row["focal_against"],
             )
         )
     return regions
@@ -176,12 +186,20 @@ def estimate_region(
     ci_high = copy_number_from_ratio(2**high_log2, purity, rule.ploidy)
     # Copy numbers are integer states: an interval whose lower bound rounds to the threshold
     # (>= threshold - 0.5) excludes every state below it.
-    amplified = ci_low >= rule.min_copy_number - 0.5
+    amplified = region.change == "gain" and ci_low >= rule.min_copy_number - 0.5
     purity_note = (
         f"purity {purity:g}" if purity else "no purity given: purity 1 assumed (lowest copy number)"
     )
     interval = f"{copy_number:.1f} ({rule.confidence:.0%} CI {ci_low:.1f}-{ci_high:.1f})"
-    if amplified:
+    if region.change == "loss":
+        # The same interval logic the other way: the upper bound must round to the threshold.
+        limit = rule.loss_max_copy_number
+        if ci_high <= limit + 0.5:
+            status = "lost"
+            detail = f"copy number {interval}, clear of {limit + 1:g}; {purity_note}"
+        else:
+            status, detail = "not_lost", f"copy number {interval}; {purity_note}"
+    elif amplified:
         status, detail = (
             "amplified",
             f"copy number {interval}, clear of {rule.min_copy_number - 1:g}; {purity_note}",
@@ -203,6 +221,59 @@ def estimate_region(
         amplified,
         status,
         detail,
+    )
+
+
+def focality(
+    bins: pd.DataFrame,
+    estimate: GeneEstimate,
+    regions: Sequence[GeneRegion],
+    purity: float | None,
+    rule: AmplificationRule,
+) -> GeneEstimate:
+    """An amplification of a region checked against the rest of its chromosome: focal where
+    its copy number is at least ``focal_ratio`` times that of the chromosome's other panel
+    bins (the DNA analogue of MET/CEP7 >= 2); a gain of the whole chromosome (polysomy) is
+    "gained", never an amplification. With too few other bins the kind is not assessable and
+    the detail says so."""
+    region = estimate.region
+    if region.focal_against != "chromosome" or not estimate.amplified:
+        return estimate
+    same_chrom = bins["chromosome"] == region.chrom
+    outside = np.ones(len(bins), dtype=bool)
+    for other in regions:
+        outside &= ~in_region(bins, other).to_numpy()
+    flank = bins[same_chrom.to_numpy() & outside]
+    if len(flank) < rule.min_bins:
+        return replace(
+            estimate,
+            detail=f"{estimate.detail}; focal or polysomy not assessable: {len(flank)} other"
+            f" {region.chrom} bins on the panel (needs {rule.min_bins})",
+        )
+    weights = flank["weight"].to_numpy(dtype=float) if "weight" in flank else np.ones(len(flank))
+    weights = np.where(weights > 0, weights, 1e-6)
+    background = copy_number_from_ratio(
+        2 ** float(np.average(flank["log2"].to_numpy(dtype=float), weights=weights)),
+        purity,
+        rule.ploidy,
+    )
+    ratio = (estimate.copy_number or 0) / background if background > 0 else float("inf")
+    text = (
+        f"{region.gene}/{region.chrom} copy-number ratio {ratio:.1f} ({region.chrom} elsewhere"
+        f" {background:.1f}, {len(flank)} bins)"
+    )
+    if ratio >= rule.focal_ratio:
+        return replace(
+            estimate,
+            detail=f"{estimate.detail}; focal: {text}, at least {rule.focal_ratio:g}"
+            f" (the DNA analogue of {region.gene}/CEP{region.chrom.removeprefix('chr')})",
+        )
+    return replace(
+        estimate,
+        amplified=False,
+        status="gained",
+        detail=f"{estimate.detail}; {region.chrom} polysomy, not a focal amplification: {text},"
+        f" below {rule.focal_ratio:g}",
     )
 
 
@@ -235,10 +306,11 @@ def gene_table_rows(sample_id: str, estimates: Sequence[GeneEstimate]) -> list[d
 def amplification_rows(
     sample_id: str, patient_id: str, estimates: Sequence[GeneEstimate]
 ) -> list[dict]:
-    """One alterations.tsv row per amplified gene. For a gene measured whole and in parts (ALK,
+    """One alterations.tsv row per amplified gene, and one per lost gene (NF2). For a gene measured whole and in parts (ALK,
     ALK_5prime, ALK_kinase) the row reports the part with the highest copy number, and its
     `detail` names that part: a gain of the 3' part only points at an amplified fusion."""
     best: dict[str, GeneEstimate] = {}
+    losses = [estimate for estimate in estimates if estimate.lost]
     for estimate in estimates:
         if not estimate.amplified:
             continue
@@ -276,6 +348,17 @@ def amplification_rows(
                 "detail": f"{e.region.description}: {e.detail}",
             }
         )
+    for e in losses:
+        rows.append(
+            {
+                "patient_id": patient_id, "sample_id": sample_id, "gene": e.region.gene,
+                "alteration": "loss", "hgvs_p": "", "hgvs_c": "", "type": "loss",
+                "chrom": e.region.chrom, "pos": e.region.start, "ref": "", "alt": "",
+                "depth": "", "alt_count": "", "vaf": "", "copy_number": f"{e.copy_number:.1f}",
+                "phase_set": "", "classification": e.region.classification, "phase": "",
+                "callers": "cnvkit", "detail": f"{e.region.description}: {e.detail}",
+            }
+        )  # fmt: skip
     return rows
 
 
@@ -368,7 +451,10 @@ def main(snakemake) -> None:
     rule = AmplificationRule(**snakemake.params.amplification)
     bins, shift = recentre(read_cnr(snakemake.output.ratios), regions)
     print(f"log2 re-centred by {-shift:+.3f} on the bins outside the gene regions", file=sys.stderr)
-    estimates = [estimate_region(bins, region, purity, rule) for region in regions]
+    estimates = [
+        focality(bins, estimate_region(bins, region, purity, rule), regions, purity, rule)
+        for region in regions
+    ]
     sample_id = snakemake.wildcards.sample
     with atomic_output(snakemake.output.genes) as path:
         write_gene_table(path, gene_table_rows(sample_id, estimates))
