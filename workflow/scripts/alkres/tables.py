@@ -60,7 +60,7 @@ FUSION_VARIANT_COLUMNS = [
 ]  # fmt: skip
 VERSION_COLUMNS = ["software", "version"]
 BED_COLUMNS = ["chrom", "start", "end", "name"]  # 0-based start, as BED
-BIOPSY_SCHEMA = "alkres-biopsy/2"
+BIOPSY_SCHEMA = "alkres-biopsy/3"
 
 # ------------------------------------------------------------------ primitives
 

@@ -181,7 +181,8 @@ def assess_codons(
     """Each catalogued codon against the tumour content: wild type only where its limit of
     detection lies below the VAF a clonal heterozygous mutation would have (content / 2, the
     low end of an estimated content) by ``margin``; otherwise not assessable, with the reason.
-    Mutant and not-assessable codons keep the hotspot call."""
+    Mutant and not-assessable codons keep the hotspot call. The limit of detection is quoted
+    as hotspots.tsv writes it (lod_vaf, to the hundredth of a percent)."""
     rows = []
     for row in hotspots:
         call, status, reason = row["status"], row["status"], ""
@@ -192,7 +193,7 @@ def assess_codons(
                 reason = (
                     "tumour content unknown (no purity in the sample sheet, no fusion to estimate"
                     " it from): the limit of detection"
-                    + (f" {lod:.1%}" if lod is not None else "")
+                    + (f" {lod:.2%}" if lod is not None else "")
                     + " cannot be weighed against the VAF a clonal mutation would have"
                 )
             else:
@@ -202,14 +203,14 @@ def assess_codons(
                     status, reason = "not_assessable", "no limit of detection for this codon"
                 elif lod * margin <= expected:
                     reason = (
-                        f"limit of detection {lod:.1%} is below the expected clonal VAF"
+                        f"limit of detection {lod:.2%} is below the expected clonal VAF"
                         f" {expected:.1%} (tumour content {content['low']:.0%}{which}) by at"
                         f" least {margin:g}x"
                     )
                 else:
                     status = "not_assessable"
                     reason = (
-                        f"limit of detection {lod:.1%} is not below the expected clonal VAF"
+                        f"limit of detection {lod:.2%} is not below the expected clonal VAF"
                         f" {expected:.1%} (tumour content {content['low']:.0%}{which}) by"
                         f" {margin:g}x: a clonal mutation could be missed"
                     )
