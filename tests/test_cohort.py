@@ -312,6 +312,33 @@ def test_patient_rows(kb):
     assert rows["E"]["mechanisms"] == "inconclusive" and rows["E"]["status"] == INCONCLUSIVE
 
 
+def test_bypass_genes_are_counted_by_gene_in_the_summary_and_multiqc():
+    s = [sample("A_T1", "A", "2024-01-01", ["alectinib"]),
+         sample("B_T1", "B", "2024-01-01", ["alectinib"])]  # fmt: skip
+    bypass = [amplification("A_T1", "MET", "8.0", "bypass"),
+              {"sample_id": "B_T1", "gene": "KRAS", "alteration": "G12C", "type": "snv",
+               "classification": "bypass", "vaf": "0.2", "copy_number": "", "phase_set": "",
+               "phase": ""}]  # fmt: skip
+    biopsies = biopsies_of(s, bypass)
+    summary = {row["metric"]: row["value"] for row in summary_rows(biopsies, {})}
+    assert summary["patients_with_bypass_alteration"] == "2/2 (100%)"
+    assert summary["patients_with_bypass_by_gene"] == "KRAS 1/2 (50%); MET 1/2 (50%)"
+    rows = {row["sample_id"]: row for row in resistance_rows(biopsies)}
+    assert rows["A_T1"]["bypass"] == "MET" and rows["B_T1"]["bypass"] == "KRAS"
+    plain = biopsies_of(s)
+    assert {r["metric"]: r["value"] for r in summary_rows(plain, {})}[
+        "patients_with_bypass_by_gene"
+    ] == "none"
+
+
+def test_multiqc_codon_counts_are_the_assessment_against_tumour_content():
+    """Without a purity and without a fusion, a wild-type codon is not assessable: the
+    MultiQC counts say so, as the report does."""
+    s = [sample("A_T1", "A", "2024-01-01", ["alectinib"], purity="")]
+    rows = resistance_rows(biopsies_of(s))
+    assert rows[0]["wild_type_codons"] == 0 and rows[0]["not_assessable_codons"] == 3
+
+
 def test_resistance_rows_for_multiqc():
     biopsies, _ = cohort()
     rows = {row["sample_id"]: row for row in resistance_rows(biopsies)}

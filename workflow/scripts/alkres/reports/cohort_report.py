@@ -89,7 +89,7 @@ def rate(numerator: int, denominator: int) -> str:
 SUMMARY_METRICS = (
     "patients_rebiopsied", "tumour_biopsies", "patients_with_resistance_mechanism",
     "alk_mutations", "patients_with_alk_mutation", "patients_with_alk_amplification",
-    "patients_with_bypass_alteration", "patients_inconclusive",
+    "patients_with_bypass_alteration", "patients_with_bypass_by_gene", "patients_inconclusive",
     "alk_mutation_rate_after_one_tki", "alk_mutation_rate_after_two_or_more_tkis",
     "inconclusive_biopsies_after_one_tki", "inconclusive_biopsies_after_two_or_more_tkis",
     "response_to_different_tki_after_mutation", "disease_control_when_predicted_active",
@@ -104,6 +104,7 @@ METRIC_LABELS = {
     "patients_with_alk_mutation": "Patients with an ALK mutation",
     "patients_with_alk_amplification": "Patients with ALK amplification",
     "patients_with_bypass_alteration": "Patients with a bypass alteration",
+    "patients_with_bypass_by_gene": "Patients with a bypass alteration, by gene",
     "patients_inconclusive": "Patients with only inconclusive biopsies",
     "alk_mutation_rate_after_one_tki": "ALK mutation rate per biopsy after one TKI",
     "alk_mutation_rate_after_two_or_more_tkis": "ALK mutation rate per biopsy after two or more TKIs",
@@ -143,6 +144,11 @@ def summary_rows(biopsies: Iterable[Biopsy], clinical: Mapping[str, Mapping]) ->
         "patients_with_alk_mutation": rate(len(with_mutation), n_patients),
         "patients_with_alk_amplification": rate(len(with_amplification), n_patients),
         "patients_with_bypass_alteration": rate(len(with_bypass), n_patients),
+        "patients_with_bypass_by_gene": "; ".join(
+            f"{gene} {rate(len(carriers), n_patients)}"
+            for gene, carriers in sorted(bypass_genes(patients).items())
+        )
+        or "none",
         "patients_inconclusive": rate(len(inconclusive), n_patients),
         "alk_mutation_rate_after_one_tki": rate(
             sum(bool(b.mutations) for b in after_one), len(after_one)
@@ -166,11 +172,23 @@ def summary_rows(biopsies: Iterable[Biopsy], clinical: Mapping[str, Mapping]) ->
     return [{"metric": metric, "value": values[metric]} for metric in SUMMARY_METRICS]
 
 
+def bypass_genes(patients: Mapping[str, Sequence[Biopsy]]) -> dict[str, set[str]]:
+    """The patients with a bypass alteration, by gene."""
+    carriers: dict[str, set[str]] = {}
+    for patient_id, biopsies in patients.items():
+        for biopsy in biopsies:
+            for row in biopsy.bypass:
+                carriers.setdefault(row["gene"], set()).add(patient_id)
+    return carriers
+
+
 def resistance_rows(biopsies: Iterable[Biopsy]) -> list[dict]:
-    """Per biopsy: the result, what was found and how completely the hotspots were assessed."""
+    """Per biopsy: the result, what was found and how completely the hotspots were assessed
+    (the codon assessment of its record: wild type only where the tumour content supports it)."""
     rows = []
     for biopsy in biopsies:
-        statuses = [row["status"] for row in biopsy.hotspots]
+        assessed = biopsy.codon_assessment or biopsy.hotspots
+        statuses = [row["status"] for row in assessed]
         alk_numbers = [
             float(row["copy_number"])
             for row in biopsy.copy_number
@@ -183,6 +201,7 @@ def resistance_rows(biopsies: Iterable[Biopsy]) -> list[dict]:
                 "prior_tkis": " > ".join(biopsy.prior_tkis),
                 "result": biopsy.status,
                 "mechanisms": "; ".join(biopsy.mechanisms) or "none",
+                "bypass": ", ".join(dict.fromkeys(row["gene"] for row in biopsy.bypass)) or "none",
                 "mutant_codons": statuses.count("mutant"),
                 "wild_type_codons": statuses.count("wild_type"),
                 "not_assessable_codons": statuses.count("not_assessable"),

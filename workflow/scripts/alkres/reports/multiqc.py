@@ -20,9 +20,10 @@ RESISTANCE_HEADERS = {
         "bgcols": {"mechanism": "#f8d7da", "negative": "#d4edda", "inconclusive": "#fff3cd"},
     },
     "mechanisms": {"title": "Mechanisms", "description": "ALK mutations (cis groups joined by +), ALK amplification, bypass"},
+    "bypass": {"title": "Bypass", "description": "Genes with a bypass alteration (MET, KRAS, NF2, ...)"},
     "mutant_codons": {"title": "Mutant codons", "format": "{:,.0f}"},
-    "wild_type_codons": {"title": "Wild-type codons", "description": "Wild type at the required power", "format": "{:,.0f}"},
-    "not_assessable_codons": {"title": "Not assessable", "description": "Catalogued codons that cannot be called wild type at this depth", "format": "{:,.0f}"},
+    "wild_type_codons": {"title": "Wild-type codons", "description": "Wild type at the required power and below the VAF a clonal mutation would have at the tumour content", "format": "{:,.0f}"},
+    "not_assessable_codons": {"title": "Not assessable", "description": "Catalogued codons that cannot be called wild type at this depth or tumour content", "format": "{:,.0f}"},
     "alk_copy_number": {"title": "ALK CN", "description": "Highest ALK region copy number (CNVkit, purity-adjusted)"},
     "why_inconclusive": {"title": "Why inconclusive"},
 }  # fmt: skip
