@@ -16,11 +16,11 @@ from alkres.knowledge.resources import read_resource_table
 from alkres.knowledge.transcript import (
     BUILDS,
     DEFAULT_RESOURCES_DIR,
-    GENE_PROTEINS_DIR,
     GENE_TRANSCRIPTS_FILE,
     GENETIC_CODE,
     Transcript,
     bundled_genes,
+    gene_protein,
     load_exons,
     load_gene_transcript,
     read_fasta,
@@ -42,9 +42,7 @@ def builder():
 
 
 def protein(gene: str) -> str:
-    uniprot = next(row["uniprot"] for row in ROWS if row["gene"] == gene)
-    (path,) = (DEFAULT_RESOURCES_DIR / GENE_PROTEINS_DIR).glob(f"*_{uniprot}.fa")
-    return read_fasta(path)[1]
+    return gene_protein(gene)[1]
 
 
 def back_translated(gene: str) -> str:

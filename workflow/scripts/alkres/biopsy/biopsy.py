@@ -203,7 +203,7 @@ def biopsy_section(
                 "status": assessed["status"],
                 "assessment": assessed["reason"],
             }
-            for row, assessed in zip(biopsy.hotspots, _assessment(biopsy), strict=True)
+            for row, assessed in zip(biopsy.hotspots, biopsy.assessed_codons, strict=True)
         ],  # fmt: skip
         "caveats": biopsy.caveats,
         "copy_number": [
@@ -217,13 +217,6 @@ def biopsy_section(
         },  # fmt: skip
         "fusion": fusion_section(biopsy, variant_notes, variant_names),
     }
-
-
-def _assessment(biopsy: Biopsy) -> list[dict]:
-    """The codon assessment, or the hotspot calls as they are where there is none."""
-    return biopsy.codon_assessment or [
-        {"status": row["status"], "reason": ""} for row in biopsy.hotspots
-    ]
 
 
 def isoform_note(variant: str) -> dict | None:
@@ -479,8 +472,7 @@ def headline_text(biopsy: Biopsy, interpretation: Interpretation) -> str:
         return conclusion_text(biopsy)
     parts = []
     active = interpretation.predicted_active
-    progressed = {f["text"].split(" ", 1)[0] for f in interpretation.flags
-                  if f["kind"] == "progressed on"}  # fmt: skip
+    progressed = {f["tki"] for f in interpretation.flags if f["kind"] == "progressed on"}
     if interpretation.alterations:
         names = ", ".join("+".join(u) + (" (cis)" if len(u) > 1 else "")
                           for u in interpretation.units)  # fmt: skip

@@ -19,7 +19,6 @@ from alkres.inputs.tki_vocabulary import APPROVED, INVESTIGATIONAL, OTHER, Agent
 from alkres.knowledge.knowledge import (
     CONFLICTING,
     SEVERITY,
-    ActivityCall,
     ClinicalNote,
     KnowledgeBase,
     Verdict,
@@ -77,6 +76,15 @@ class Biopsy:
     tumour_content: dict | None = None  # tumour_content(): value, interval, source, text
     codon_assessment: list[dict] = field(default_factory=list)  # assess_codons()
     caveats: list[dict] = field(default_factory=list)  # plasma and copy-number caveats
+
+    @property
+    def assessed_codons(self) -> list[dict]:
+        """Each catalogued codon as assessed against the tumour content (codon_assessment), or
+        the hotspot calls as they are where no assessment was made."""
+        return self.codon_assessment or [
+            {"codon": row["codon"], "status": row["status"], "call": row["status"], "reason": ""}
+            for row in self.hotspots
+        ]
 
     @property
     def n_prior_tkis(self) -> int:
@@ -236,10 +244,7 @@ def assess_biopsy(biopsy: Biopsy) -> Biopsy:
             " it from): a wild-type codon cannot be weighed against the VAF a clonal mutation"
             " would have"
         )
-    assessment = biopsy.codon_assessment or [
-        {"codon": row["codon"], "status": row["status"], "call": row["status"], "reason": ""}
-        for row in biopsy.hotspots
-    ]
+    assessment = biopsy.assessed_codons
     not_assessable = [row for row in assessment if row["status"] == "not_assessable"]
     if not_assessable:
         codons = ", ".join(row["codon"] for row in not_assessable)
@@ -451,12 +456,13 @@ def interpret(
             latest = prior[-1] == tki
             flags.append({
                 "kind": "progressed on",
+                "tki": tki,
                 "text": f"{tki} is predicted active from the sources, yet the tumour progressed on"
                 f" it ({'the latest line' if latest else 'an earlier line'})"
                 + (": the resistance may have another cause" if latest
                    else ": re-treatment rests on the statements cited"),
-                "source": _statement_sources([Verdict("", "", "", tuple(
-                    ActivityCall(**s) for s in verdicts[tki]["statements"]))]),
+                "source": "; ".join(dict.fromkeys(
+                    call["source"] for call in verdicts[tki]["statements"])),
             })  # fmt: skip
     investigational = [
         t for t, v in verdicts.items()

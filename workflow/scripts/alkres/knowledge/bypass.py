@@ -15,12 +15,7 @@ from pathlib import Path
 
 from alkres.knowledge.knowledge import LEVELS, STATUSES
 from alkres.knowledge.resources import read_resource_rows
-from alkres.knowledge.transcript import (
-    DEFAULT_RESOURCES_DIR,
-    GENE_PROTEINS_DIR,
-    GENE_TRANSCRIPTS_FILE,
-    read_fasta,
-)
+from alkres.knowledge.transcript import DEFAULT_RESOURCES_DIR, GENE_TRANSCRIPTS_FILE, gene_protein
 
 BYPASS_FILE = "bypass_catalogue.tsv"
 COLUMNS = (
@@ -60,15 +55,10 @@ class BypassEntry:
 
 def _proteins(directory: Path) -> dict[str, str]:
     """UniProt protein of every gene of gene_transcripts.tsv, by gene."""
-    accession = {
-        row["gene"]: row["uniprot"]
-        for _, row in read_resource_rows(directory / GENE_TRANSCRIPTS_FILE)
+    rows = read_resource_rows(directory / GENE_TRANSCRIPTS_FILE)
+    return {
+        gene: gene_protein(gene, directory)[1] for gene in dict.fromkeys(r["gene"] for _, r in rows)
     }
-    proteins = {}
-    for gene, uniprot in accession.items():
-        (path,) = sorted((directory / GENE_PROTEINS_DIR).glob(f"*_{uniprot}.fa"))
-        proteins[gene] = read_fasta(path)[1]
-    return proteins
 
 
 def _optional_int(text: str) -> int | None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from alkres.knowledge.resources import read_resource_rows
 from alkres.knowledge.transcript import DEFAULT_RESOURCES_DIR, SEQUENCE_FILES, read_fasta
 
 MUTATIONS_FILE = "alk_resistance_mutations.tsv"
@@ -177,11 +178,6 @@ def _sources(calls: Iterable[ActivityCall]) -> str:
 
 def tki_rank(tki: str) -> tuple[int, str]:
     return (TKI_ORDER.index(tki), "") if tki in TKI_ORDER else (len(TKI_ORDER), tki)
-
-
-def worst(activities: Iterable[str]) -> str:
-    """The most severe activity (resistant > intermediate > sensitive)."""
-    return max(activities, key=ACTIVITIES.index)
 
 
 @dataclass(frozen=True)
@@ -612,8 +608,6 @@ class ClinicalNote:
 
 def load_clinical_notes(resources_dir: Path | None = None) -> dict[str, ClinicalNote]:
     """resources/clinical_notes.tsv by topic, checked row by row."""
-    from alkres.knowledge.resources import read_resource_rows
-
     directory = DEFAULT_RESOURCES_DIR if resources_dir is None else Path(resources_dir)
     path = directory / CLINICAL_NOTES_FILE
     notes: dict[str, ClinicalNote] = {}

@@ -318,6 +318,17 @@ def gene_chromosome(gene: str, resources_dir: Path | None = None) -> str:
     return _single_value(_read_gene_rows(table, gene), "chrom", table)
 
 
+def gene_protein(gene: str, resources_dir: Path | None = None) -> tuple[str, str]:
+    """UniProt accession and sequence of a gene of gene_transcripts.tsv (genes/proteins/)."""
+    directory = _resources(resources_dir)
+    table = directory / GENE_TRANSCRIPTS_FILE
+    uniprot = _single_value(_read_gene_rows(table, gene), "uniprot", table)
+    matches = sorted((directory / GENE_PROTEINS_DIR).glob(f"*_{uniprot}.fa"))
+    if len(matches) != 1:
+        raise ValueError(f"{directory / GENE_PROTEINS_DIR}: no single protein file for {uniprot}")
+    return uniprot, read_fasta(matches[0])[1]
+
+
 def reference_cds(reference: Path, chrom: str, exons: tuple[Exon, ...], strand: int) -> str:
     """The coding sequence the reference FASTA gives for these exons (5' to 3'); each must be
     wholly coding, as the rows of gene_transcripts.tsv are."""
@@ -355,11 +366,7 @@ def load_gene_transcript(
     strand = 1 if _single_value(rows, "strand", table) == "+" else -1
     contig = chrom or _single_value(rows, "chrom", table)
     exons = tuple(_exon_from_row(row, build) for row in rows)
-    uniprot = _single_value(rows, "uniprot", table)
-    matches = sorted((directory / GENE_PROTEINS_DIR).glob(f"*_{uniprot}.fa"))
-    if len(matches) != 1:
-        raise ValueError(f"{directory / GENE_PROTEINS_DIR}: no single protein file for {uniprot}")
-    _, protein = read_fasta(matches[0])
+    uniprot, protein = gene_protein(gene, directory)
     cds = reference_cds(reference, contig, exons, strand)
     transcript_id = _single_value(rows, "ensembl", table)
     try:

@@ -187,8 +187,7 @@ def resistance_rows(biopsies: Iterable[Biopsy]) -> list[dict]:
     (the codon assessment of its record: wild type only where the tumour content supports it)."""
     rows = []
     for biopsy in biopsies:
-        assessed = biopsy.codon_assessment or biopsy.hotspots
-        statuses = [row["status"] for row in assessed]
+        statuses = [row["status"] for row in biopsy.assessed_codons]
         alk_numbers = [
             float(row["copy_number"])
             for row in biopsy.copy_number
