@@ -62,6 +62,7 @@ from alkres.mutations.caller_vcf import read_caller_vcf  # noqa: E402
 from alkres.mutations.hotspot_background import background_rows  # noqa: E402
 from alkres.mutations.hotspot_calls import call_sample, calling_parameters  # noqa: E402
 from alkres.mutations.hotspot_counts import (  # noqa: E402
+    GeneSites,
     count_rows,
     genotype_alignment,
     hotspot_sites,
@@ -669,8 +670,7 @@ def compute_sample(plan: Plan, fresh: bool, background_path: str | None) -> dict
     result = call_sample(
         plan.sample_id,
         "",
-        w["alk"],
-        w["sites"],
+        [GeneSites("ALK", w["alk"], tuple(w["sites"]))],
         fragments,
         counts,
         w["background"][background_path],

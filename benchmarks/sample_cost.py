@@ -278,7 +278,7 @@ def genotyper_against_mpileup(paths: dict[str, Path]) -> dict[str, Cost]:
     program = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
         "import yaml\n"
-        "from alkres.mutations.hotspot_calls import genotype_alignment, hotspot_sites, read_filters\n"
+        "from alkres.mutations.hotspot_counts import genotype_alignment, hotspot_sites, read_filters\n"
         "from alkres.knowledge.knowledge import load_knowledge_base\n"
         "from alkres.knowledge.transcript import load_transcript\n"
         "alk = load_transcript('GRCh38', 'ALK', chrom='chr2')\n"

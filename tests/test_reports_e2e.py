@@ -334,7 +334,7 @@ def test_patient_report_renders_in_chromium(pipeline_run, tmp_path):
     text = html.unescape(re.sub(r"\s+", " ", text))
     assert 'id="patient-id">P01<' in dom
     for expected in ("G1202R+L1196M (cis)", "NP_004295.2:p.Gly1202Arg", "NM_004304.5:c.3604G>A",
-                     "Hotspot assessment: every catalogued codon", "wild type; detectable down to",
+                     "ALK hotspot assessment: every catalogued codon", "wild type; detectable down to",
                      "Decision support, not a prescription", "knowledge base 2026"):  # fmt: skip
         assert expected in text, expected
     assert dom.count("<svg") == 3  # VAF across biopsies + one depth profile per biopsy

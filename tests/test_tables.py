@@ -11,10 +11,10 @@ from alkres import tables
 
 def test_string_tables_round_trip_as_written(tmp_path):
     rows = [
-        {"patient_id": "P1", "sample_id": "P1_T1", "codon": "G1202", "depth": 512,
+        {"patient_id": "P1", "sample_id": "P1_T1", "gene": "ALK", "codon": "G1202", "depth": 512,
          "status": "wild_type", "detail": "wild type; detectable down to 1.9% VAF at 512x",
          "lod_vaf": 0.0191},
-        {"patient_id": "P1", "sample_id": "P1_T1", "codon": "L1196", "depth": "",
+        {"patient_id": "P1", "sample_id": "P1_T1", "gene": "ALK", "codon": "L1196", "depth": "",
          "status": "not_assessable", "detail": "", "lod_vaf": ""},
     ]  # fmt: skip
     path = tmp_path / "h.tsv"
@@ -85,7 +85,7 @@ def test_fusion_status_and_biopsy_records(tmp_path):
     assert back["schema"] == tables.BIOPSY_SCHEMA and back["result"]["status"] == "mechanism"
     other = tmp_path / "other.json"
     other.write_text(json.dumps({"sample_id": "T1"}))
-    with pytest.raises(ValueError, match="other.json: not a alkres-biopsy/3 record"):
+    with pytest.raises(ValueError, match="other.json: not a alkres-biopsy/4 record"):
         tables.read_biopsies([other])
 
 

@@ -1,4 +1,5 @@
-# One step per tumour biopsy: its ALK alterations annotated on NM_004304.5 and classified
+# One step per tumour biopsy: its small variants annotated (ALK on NM_004304.5, the bypass genes
+# and TP53 on their MANE Select transcripts) and classified
 # (alterations table + annotated VCF), then its record, written once: its final QC verdict, what
 # its tables show, its result with the reasons, its mechanisms, its fusion and the
 # interpretation of its ALK mutations. The patient report, the cohort tables and report, and the
@@ -17,6 +18,7 @@ rule biopsy:
         ),
         vcfs=get_caller_vcfs,
         normal_variants=get_normal_variants,
+        reference_genes=rules.check_reference.output.genes,
         mutations=rules.hotspot_calls.output.mutations,
         qc=rules.qc_sample.output.metrics,
         fusion_status=rules.fusion_calls.output.status,

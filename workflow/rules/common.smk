@@ -89,6 +89,7 @@ BUNDLED_RESOURCES = {
         ),
     ),
     "mutation_catalogue": ("alk_resistance_mutations.tsv", "alk_protein_Q9UM73.fa"),
+    "bypass_catalogue": ("bypass_catalogue.tsv",),
     "knowledge": (
         "alk_resistance_mutations.tsv",
         "alk_tki_activity.tsv",

@@ -1,11 +1,16 @@
-# Codon-aware genotyping of the catalogued ALK resistance sites: the normals' counts make the
-# background error model, each tumour is called against it, with limits of detection and phasing.
+# Codon-aware genotyping of the catalogued ALK resistance sites and of the bypass hotspots
+# (bypass_catalogue.tsv: codons, exon 19 deletion and exon 20 insertion regions, the MET exon 14
+# splice sites): the normals' counts make the background error model, each tumour is called
+# against it, with limits of detection and phasing.
 
 
 rule hotspot_counts_normal:
     input:
         **reference_files(),
-        bundled=bundled_resources("transcripts", "mutation_catalogue"),
+        bundled=bundled_resources(
+            "transcripts", "mutation_catalogue", "gene_transcripts", "bypass_catalogue"
+        ),
+        reference_genes=rules.check_reference.output.genes,
         bam=get_bam,
         bai=get_bam_index,
         checked=checked_alignment(),
@@ -50,12 +55,16 @@ rule hotspot_background:
 rule hotspot_calls:
     input:
         **reference_files(),
-        bundled=bundled_resources("transcripts", "mutation_catalogue"),
+        bundled=bundled_resources(
+            "transcripts", "mutation_catalogue", "gene_transcripts", "bypass_catalogue"
+        ),
+        reference_genes=rules.check_reference.output.genes,
         bam=get_bam,
         bai=get_bam_index,
         checked=checked_alignment(),
         background=rules.hotspot_background.output.background,
         qc=rules.qc_sample.output.metrics,
+        targets=rules.panel_targets.output.bed,
     output:
         counts=f"{OUTDIR}/hotspots/{{sample}}.counts.tsv",
         hotspots=f"{OUTDIR}/hotspots/{{sample}}.hotspots.tsv",

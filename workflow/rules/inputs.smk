@@ -9,6 +9,7 @@ rule check_reference:
         bundled=bundled_resources("transcripts", "gene_transcripts"),
     output:
         record=f"{OUTDIR}/checks/reference_build.tsv",
+        genes=f"{OUTDIR}/checks/reference_genes.tsv",
     log:
         f"{OUTDIR}/logs/check_reference.log",
     group:

@@ -91,7 +91,7 @@ rule panel_targets:
 
 rule calling_targets:
     input:
-        bundled=bundled_resources("transcripts"),
+        bundled=bundled_resources("transcripts", "gene_transcripts"),
         targets=rules.panel_targets.output.bed,
         fai=f"{REFERENCE}.fai",
     output:

@@ -27,9 +27,11 @@ ALTERATION_COLUMNS = [
     "phase", "callers", "detail", "tier", "tier_level", "tier_reason",
 ]  # fmt: skip
 COUNT_COLUMNS = ["site", "allele", "fragments", "forward", "reverse", "depth", "bases"]
-HOTSPOT_COLUMNS = ["patient_id", "sample_id", "codon", "depth", "status", "detail", "lod_vaf"]
+HOTSPOT_COLUMNS = [
+    "patient_id", "sample_id", "gene", "codon", "depth", "status", "detail", "lod_vaf",
+]  # fmt: skip
 MUTATION_COLUMNS = [
-    "patient_id", "sample_id", "site", "alteration", "chrom", "pos", "ref", "alt", "depth",
+    "patient_id", "sample_id", "gene", "site", "alteration", "chrom", "pos", "ref", "alt", "depth",
     "alt_count", "vaf", "p_value", "strand_p", "error_rate", "phase_set", "phase",
 ]  # fmt: skip
 LINKAGE_COLUMNS = [
@@ -60,7 +62,7 @@ FUSION_VARIANT_COLUMNS = [
 ]  # fmt: skip
 VERSION_COLUMNS = ["software", "version"]
 BED_COLUMNS = ["chrom", "start", "end", "name"]  # 0-based start, as BED
-BIOPSY_SCHEMA = "alkres-biopsy/3"
+BIOPSY_SCHEMA = "alkres-biopsy/4"
 
 # ------------------------------------------------------------------ primitives
 
@@ -127,6 +129,19 @@ def read_bed(path: str | Path) -> list[tuple[str, int, int, str]]:
 
 
 # ------------------------------------------------------------------ input checks
+
+
+REFERENCE_GENE_COLUMNS = ["gene", "chrom", "status", "detail"]
+
+
+def write_reference_genes(path: str | Path, rows: Iterable[Mapping]) -> None:
+    """Each bundled gene besides ALK on the run's reference: ok, absent or flagged (rule
+    check_reference writes it; the genotyping rules read it)."""
+    write_tsv(path, rows, REFERENCE_GENE_COLUMNS)
+
+
+def read_reference_genes(path: str | Path) -> list[dict]:
+    return read_rows([path], REFERENCE_GENE_COLUMNS)
 
 
 def write_check_record(path: str | Path, record: Mapping[str, object]) -> None:

@@ -149,7 +149,9 @@ def assemble_biopsy(
             biopsy.co_mutations.append(dict(row))
         else:
             biopsy.other_variants.append(dict(row))
-    biopsy.hotspots = [dict(r) for r in hotspots if r["sample_id"] == sample_id]
+    own = [dict(r) for r in hotspots if r["sample_id"] == sample_id]
+    biopsy.hotspots = [r for r in own if r.get("gene", "ALK") == "ALK"]
+    biopsy.bypass_hotspots = [r for r in own if r.get("gene", "ALK") != "ALK"]
     biopsy.copy_number = [dict(r) for r in copy_number if r["sample_id"] == sample_id]
     biopsy.fusions = [dict(r) for r in fusions if r["sample_id"] == sample_id]
     biopsy.fusion_status = dict(fusion_status or {})
@@ -196,6 +198,16 @@ def biopsy_section(
         "co_mutations": [pick(row, ["gene", *ALTERATION_FIELDS]) for row in biopsy.co_mutations],
         "other_variants": [pick(row, ALTERATION_FIELDS) for row in biopsy.other_variants],
         "tumour_content": biopsy.tumour_content,
+        "bypass_hotspots": [
+            {
+                "gene": row["gene"],
+                **pick(row, HOTSPOT_FIELDS),
+                "call": row["status"],
+                "status": assessed["status"],
+                "assessment": assessed["reason"],
+            }
+            for row, assessed in zip(biopsy.bypass_hotspots, biopsy.bypass_assessment, strict=True)
+        ],
         "hotspots": [
             {
                 **pick(row, HOTSPOT_FIELDS),
@@ -353,7 +365,8 @@ def bypass_entry(row: Mapping, bypass: Sequence[BypassEntry]) -> BypassEntry | N
     """The catalogue row of an off-target alteration row (gene and alteration, or its codon)."""
     alteration = str(row.get("alteration", ""))
     codon = re.match(r"^([A-Z]\d+)", alteration)
-    names = {alteration, codon.group(1) if codon else alteration}
+    # a region call (E746_A750del) names its catalogue row in its detail (exon 19 deletion)
+    names = {alteration, codon.group(1) if codon else alteration, str(row.get("detail", ""))}
     gene = [e for e in bypass if e.gene == row.get("gene")]
     named = next((e for e in gene if e.alteration in names), None)
     # A gene catalogued as a whole (TP53: any damaging mutation) covers its variants.
@@ -553,7 +566,7 @@ def interpretation_section(
 
 
 ROW_KINDS = ("mutations", "amplifications", "bypass", "co_mutations", "other_variants",
-             "drivers", "hotspots", "copy_number", "fusions")  # fmt: skip
+             "drivers", "hotspots", "bypass_hotspots", "copy_number", "fusions")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -604,6 +617,7 @@ def biopsy_record(
         "result": {"status": biopsy.status, "reasons": biopsy.reasons},
         "tumour_content": biopsy.tumour_content,
         "codon_assessment": biopsy.codon_assessment,
+        "bypass_assessment": biopsy.bypass_assessment,
         "caveats": biopsy.caveats,
         "mechanisms": biopsy.mechanisms,
         "mutation_units": biopsy.units,
@@ -649,6 +663,7 @@ def biopsy_from_record(record: Mapping) -> Biopsy:
         tki_activity=dict(record["tki_activity"]),
         tumour_content=record["tumour_content"],
         codon_assessment=list(record["codon_assessment"]),
+        bypass_assessment=list(record["bypass_assessment"]),
         caveats=list(record["caveats"]),
     )
     for kind in ROW_KINDS:

@@ -58,7 +58,8 @@ class Biopsy:
     bypass: list[dict] = field(default_factory=list)  # e.g. MET amplification
     other_variants: list[dict] = field(default_factory=list)  # VUS, synonymous, polymorphisms
     co_mutations: list[dict] = field(default_factory=list)  # e.g. TP53: prognostic, no mechanism
-    hotspots: list[dict] = field(default_factory=list)
+    hotspots: list[dict] = field(default_factory=list)  # the ALK sites of hotspots.tsv
+    bypass_hotspots: list[dict] = field(default_factory=list)  # its bypass-gene sites
     copy_number: list[dict] = field(default_factory=list)
     fusions: list[dict] = field(default_factory=list)  # rows of fusions/{sample}.fusions.tsv
     fusion_status: dict = field(default_factory=dict)  # fusions/{sample}.status.json
@@ -75,6 +76,7 @@ class Biopsy:
     tki_activity: dict[str, str] = field(default_factory=dict)  # interpret(...).activity
     tumour_content: dict | None = None  # tumour_content(): value, interval, source, text
     codon_assessment: list[dict] = field(default_factory=list)  # assess_codons()
+    bypass_assessment: list[dict] = field(default_factory=list)  # assess_codons(), bypass sites
     caveats: list[dict] = field(default_factory=list)  # plasma and copy-number caveats
 
     @property
@@ -82,9 +84,10 @@ class Biopsy:
         """Each catalogued codon as assessed against the tumour content (codon_assessment), or
         the hotspot calls as they are where no assessment was made."""
         return self.codon_assessment or [
-            {"codon": row["codon"], "status": row["status"], "call": row["status"], "reason": ""}
+            {"gene": row.get("gene", "ALK"), "codon": row["codon"], "status": row["status"],
+             "call": row["status"], "reason": ""}
             for row in self.hotspots
-        ]
+        ]  # fmt: skip
 
     @property
     def n_prior_tkis(self) -> int:
@@ -222,7 +225,8 @@ def assess_codons(
                         f" {expected:.1%} (tumour content {content['low']:.0%}{which}) by"
                         f" {margin:g}x: a clonal mutation could be missed"
                     )
-        rows.append({"codon": row["codon"], "status": status, "call": call, "reason": reason})
+        rows.append({"gene": row.get("gene", "ALK"), "codon": row["codon"], "status": status,
+                     "call": call, "reason": reason})  # fmt: skip
     return rows
 
 
@@ -507,6 +511,19 @@ def fusion_result(detected: Sequence[Mapping], status: Mapping) -> str:
     return FUSION_NOT_ASSESSABLE
 
 
+def bypass_genes_not_read(biopsy: Biopsy) -> dict[str, str]:
+    """Bypass genes with hotspots the panel or the reference cannot show, and why (the first
+    such hotspot's detail)."""
+    unread: dict[str, str] = {}
+    for row in biopsy.bypass_hotspots:
+        detail = row.get("detail", "")
+        if row["status"] == "not_assessable" and (
+            detail.startswith("not on the panel") or " reference" in detail
+        ):
+            unread.setdefault(row["gene"], detail.split(":")[0])
+    return unread
+
+
 def biopsy_caveats(
     biopsy: Biopsy, notes: Mapping[str, ClinicalNote], settings: InterpretationSettings
 ) -> list[dict]:
@@ -518,6 +535,15 @@ def biopsy_caveats(
             if topic in notes:
                 caveats.append({"kind": topic, "text": notes[topic].statement,
                                 "source": notes[topic].source})  # fmt: skip
+    unread = bypass_genes_not_read(biopsy)
+    if unread:
+        caveats.append({
+            "kind": "bypass genes not assessed",
+            "text": "Bypass hotspots this panel or reference cannot show, so no negative is"
+            " given for them: " + "; ".join(f"{gene} ({why})" for gene, why in unread.items())
+            + ".",
+            "source": "alkres hotspot calls (hotspots.tsv)",
+        })  # fmt: skip
     alk = [row for row in biopsy.copy_number if row["gene"] == "ALK"]
     if alk and not biopsy.tumor_purity and not biopsy.amplifications:
         threshold = settings.amplification_copy_number
@@ -571,6 +597,9 @@ def derive_biopsy(
     biopsy.tumour_content = tumour_content(biopsy)
     biopsy.codon_assessment = assess_codons(
         biopsy.hotspots, biopsy.tumour_content, settings.clonal_vaf_margin
+    )
+    biopsy.bypass_assessment = assess_codons(
+        biopsy.bypass_hotspots, biopsy.tumour_content, settings.clonal_vaf_margin
     )
     assess_biopsy(biopsy)
     biopsy.caveats = biopsy_caveats(biopsy, notes, settings)

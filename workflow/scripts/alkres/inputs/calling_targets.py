@@ -1,5 +1,6 @@
-"""The panel targets the small-variant callers run over: those within ALK (all the reports read),
-or every target with calling.regions: panel."""
+"""The panel targets the small-variant callers run over: those within ALK and the bundled bypass
+genes and TP53 (calling.regions: genes, what the reports read), within ALK only (alk), or every
+target (panel)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from alkres.io import atomic_output, log_to, reference_contig
-from alkres.knowledge.transcript import Exon, load_exons
+from alkres.knowledge.transcript import Exon, bundled_genes, gene_chromosome, load_exons
 from alkres.tables import read_bed, write_bed
 
 BedRow = tuple[str, int, int, str]  # chrom, 0-based start, end, name
@@ -23,15 +24,35 @@ def targets_within(rows: Sequence[BedRow], chrom: str, start: int, end: int) -> 
     return [row for row in rows if row[0] == chrom and row[1] < end and row[2] >= start]
 
 
+def within_a_gene(row: BedRow, build: str) -> bool:
+    """A target within one of the bundled genes besides ALK (UCSC or Ensembl contig names)."""
+    for gene in bundled_genes():
+        if gene in ("ALK", "EML4"):
+            continue
+        chrom = gene_chromosome(gene)
+        start, end = gene_span(load_exons(build, gene))
+        if row[0] in (chrom, chrom.removeprefix("chr")) and targets_within(
+            [row], row[0], start, end
+        ):
+            return True
+    return False
+
+
 def main(snakemake) -> None:
     """Rule calling_targets."""
     log_to(snakemake.log[0])
     rows = read_bed(snakemake.input.targets)
-    if snakemake.params.regions == "alk":
+    if snakemake.params.regions in ("alk", "genes"):
         chrom = reference_contig(snakemake.input.fai)
         start, end = gene_span(load_exons(snakemake.params.build, "ALK"))
-        rows = targets_within(rows, chrom, start, end)
-        if not rows:
+        alk_rows = targets_within(rows, chrom, start, end)
+        if snakemake.params.regions == "genes":
+            rows = [
+                row for row in rows if row in alk_rows or within_a_gene(row, snakemake.params.build)
+            ]
+        else:
+            rows = alk_rows
+        if not alk_rows:
             sys.exit(
                 f"{snakemake.input.targets}: no target lies within ALK ({chrom}:{start}-{end}, "
                 f"{snakemake.params.build}). Fix: check reference.build and the BED's contig "

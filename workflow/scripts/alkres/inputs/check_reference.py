@@ -20,7 +20,7 @@ from alkres.knowledge.transcript import (
     load_gene_transcript,
     load_transcript,
 )
-from alkres.tables import write_check_record
+from alkres.tables import write_check_record, write_reference_genes
 
 MIN_BUILD_IDENTITY = 0.95  # share of ALK coding bases that must equal the bundled CDS
 
@@ -76,6 +76,25 @@ def check_reference_build(fasta_path: str | Path, build: str) -> BuildCheck:
     )
 
 
+def reference_gene_rows(fasta_path: str | Path, build: str) -> list[dict]:
+    """The reference check's gene table (checks/reference_genes.tsv): each bundled gene besides
+    ALK, the contig it is read from, and its status with the reason."""
+    with pysam.FastaFile(str(fasta_path)) as fasta:
+        contigs = set(fasta.references)
+    rows = []
+    for gene, status in check_genes(fasta_path, build).items():
+        chrom = _gene_contig(gene, contigs) or ""
+        kind, _, reason = status.partition(": ")
+        if kind == "absent":
+            reason = (
+                f"no contig {gene_chromosome(gene)} in the FASTA"
+                if not chrom
+                else f"{chrom} of the FASTA ends before {gene}"
+            )
+        rows.append({"gene": gene, "chrom": chrom, "status": kind, "detail": reason})
+    return rows
+
+
 def check_genes(fasta_path: str | Path, build: str) -> dict[str, str]:
     """Every bundled gene besides ALK (resources/gene_transcripts.tsv) on the reference: "ok"
     where its bases translate to its UniProt protein from start to stop, "absent" where its
@@ -119,12 +138,14 @@ def main(snakemake) -> None:
         check = check_reference_build(snakemake.input.fasta, snakemake.params.build)
     except InputError as error:
         fail(error)
-    genes = check_genes(snakemake.input.fasta, snakemake.params.build)
-    for gene, status in genes.items():
-        if status.startswith("flagged"):
-            print(f"warning: {gene} {status}")
+    genes = reference_gene_rows(snakemake.input.fasta, snakemake.params.build)
+    for row in genes:
+        if row["status"] == "flagged":
+            print(f"warning: {row['gene']} flagged: {row['detail']}")
     record = {"build": check.build, "contig": check.contig,
               "identity": f"{check.identity:.4f}", "compared": check.compared,
-              "genes": "; ".join(f"{gene}: {status}" for gene, status in genes.items())}  # fmt: skip
+              "genes": "; ".join(f"{row['gene']}: {row['status']}" for row in genes)}  # fmt: skip
+    with atomic_output(snakemake.output.genes) as path:
+        write_reference_genes(path, genes)
     with atomic_output(snakemake.output.record) as path:
         write_check_record(path, record)

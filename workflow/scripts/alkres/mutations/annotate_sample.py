@@ -1,11 +1,16 @@
-"""One tumour's ALK alterations (written by rule biopsy): hotspot calls and caller variants,
-annotated on NM_004304.5 and classified.
+"""One tumour's small-variant alterations (written by rule biopsy): hotspot calls and caller
+variants, annotated (ALK on NM_004304.5, the bypass genes and TP53 on their MANE Select
+transcripts) and classified.
 
 At the catalogued sites the codon-aware genotyper decides (it counts fragments, names
 multi-base changes and has a background model); a caller's variant there that the genotyper
 does not confirm stays in the VCF, filtered. Elsewhere in ALK the callers' variants are named
 and classified (VUS, synonymous, ...). A variant a normal also carries at germline-like VAF is
 a polymorphism, never a resistance mechanism.
+
+In the bypass genes a genotyped hotspot call is a bypass alteration; a caller's variant
+elsewhere in TP53 that changes the protein or a splice site is a co-mutation, one in another
+bypass gene a variant of unknown significance.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from alkres.knowledge.knowledge import load_knowledge_base
 from alkres.knowledge.transcript import Transcript, load_transcript
 from alkres.mutations.annotate import CODING_CONSEQUENCES, Annotation, annotate_variant, classify
 from alkres.mutations.caller_vcf import CallerVariant, merge_caller_variants, read_caller_vcf
+from alkres.mutations.genotype import site_label
 from alkres.tables import read_mutations, read_normal_variants
 
 TRANSCRIPT = "NM_004304.5"
@@ -236,14 +242,15 @@ def write_annotated_vcf(
         header.filters.add(filter_id, None, None, description)
     for info_id, number, kind, description in (
         ("GENE", 1, "String", "Gene"),
-        ("HGVSC", 1, "String", f"HGVS coding change on {TRANSCRIPT}"),
-        ("HGVSP", 1, "String", f"HGVS protein change on {PROTEIN}"),
+        ("HGVSC", 1, "String", f"HGVS coding change (ALK: {TRANSCRIPT}; others: MANE Select)"),
+        ("HGVSP", 1, "String", f"HGVS protein change (ALK: {PROTEIN})"),
         ("ALTERATION", 1, "String", "Protein change, 1-letter (G1202R)"),
         (
             "CLASS",
             1,
             "String",
-            "resistance, vus, synonymous, outside_kinase_domain, benign_polymorphism, non_coding",
+            "resistance, activating, vus, synonymous, outside_kinase_domain, benign_polymorphism,"
+            " non_coding, bypass, co_mutation",
         ),
         (
             "CALLERS",
@@ -289,15 +296,22 @@ def write_annotated_vcf(
                 record.info["DP"] = variant.depth
                 record.info["AO"] = variant.alt_count
                 record.info["VAF"] = round(variant.vaf, 4)
+                alk = annotation is not None and annotation.gene == "ALK"
                 hgvs_c = (
-                    f"{TRANSCRIPT}:{annotation.hgvs_c}" if annotation and annotation.hgvs_c else ""
+                    f"{annotation.transcript}:{annotation.hgvs_c}"
+                    if annotation and annotation.hgvs_c
+                    else ""
                 )
                 hgvs_p = (
-                    f"{PROTEIN}:{annotation.hgvs_p}" if annotation and annotation.hgvs_p else ""
+                    (f"{PROTEIN}:{annotation.hgvs_p}" if alk else annotation.hgvs_p)
+                    if annotation and annotation.hgvs_p
+                    else ""
                 )
                 alteration = annotation.alteration if annotation else ""
-            if annotation is not None or row is not None:
-                record.info["GENE"] = "ALK"
+            if row is not None:
+                record.info["GENE"] = row["gene"]
+            elif annotation is not None:
+                record.info["GENE"] = annotation.gene
             for info_id, value in (
                 ("HGVSC", hgvs_c),
                 ("HGVSP", hgvs_p),
@@ -336,6 +350,7 @@ def alteration_rows(
         if m.role != "resistance"
     }
     hotspot_codons = {m.codon for m in knowledge.mutations.values() if m.codon}
+    mutations = [m for m in mutations if m.get("gene", "ALK") == "ALK"]
     hotspot_rows = hotspot_alteration_rows(
         mutations,
         transcript,
@@ -356,6 +371,187 @@ def alteration_rows(
     return rows, annotated
 
 
+# Consequences of a TP53 variant that make it a co-mutation (a changed protein or splice site).
+CO_MUTATION_CONSEQUENCES = tuple(c for c in CODING_CONSEQUENCES if c != "synonymous") + (
+    "splice_region",
+)
+
+
+@dataclass(frozen=True)
+class BypassGene:
+    """A bypass gene (or TP53) read from the run's reference, with its genotyped sites."""
+
+    transcript: Transcript
+    sites: tuple  # genotype.Site
+    fetch: object  # (start, end) -> plus-strand bases of the reference
+
+
+def _gene_span(transcript: Transcript, flank: int = 5000) -> tuple[int, int]:
+    return (
+        min(e.start for e in transcript.exons) - flank,
+        max(e.end for e in transcript.exons) + flank,
+    )
+
+
+def _at_site(annotation: Annotation, pos: int, ref: str, sites) -> bool:
+    """A change the genotyper decides: at a bypass codon, inside a region's codons or within a
+    splice site's window."""
+    for site in sites:
+        if site.kind == "codon" and annotation.codon_start is not None:
+            if annotation.codon_start <= site.codon <= (annotation.codon_end or site.codon):
+                return True
+        elif site.kind == "region" and annotation.codon_start is not None:
+            last = site.codon + len(site.reference_peptide) - 1
+            if site.codon <= annotation.codon_start <= last:
+                return True
+        elif site.kind == "splice":
+            low, high = site.window
+            if pos <= high and pos + len(ref) - 1 >= low:
+                return True
+    return False
+
+
+def _bypass_row(sample_id, patient_id, gene, annotation, key, depth, alt_count, vaf, callers,
+                classification, alteration="", phase_set="", detail="") -> dict:  # fmt: skip
+    chrom, pos, ref, alt = key
+    return {
+        "patient_id": patient_id, "sample_id": sample_id, "gene": gene,
+        "alteration": alteration or annotation.alteration or annotation.hgvs_c,
+        "hgvs_p": annotation.hgvs_p if annotation.hgvs_p not in ("", "p.?") else "",
+        "hgvs_c": f"{annotation.transcript}:{annotation.hgvs_c}" if annotation.hgvs_c else "",
+        "type": variant_type(ref, alt, annotation), "chrom": chrom, "pos": pos, "ref": ref,
+        "alt": alt, "depth": depth, "alt_count": alt_count, "vaf": vaf, "copy_number": "",
+        "phase_set": phase_set, "classification": classification, "phase": "",
+        "callers": callers, "detail": detail,
+    }  # fmt: skip
+
+
+def bypass_alteration_rows(
+    sample_id: str,
+    patient_id: str,
+    mutations: Sequence[Mapping],
+    merged: Mapping[tuple, CallerVariant],
+    genes: Mapping[str, BypassGene],
+    filters: CallerFilters,
+    normal_vafs: Mapping[tuple, float],
+    germline_min_vaf: float,
+) -> tuple[list[dict], dict[tuple, tuple[Annotation | None, str]]]:
+    """Rows of the bypass genes and TP53: the genotyper's hotspot calls (bypass), and the
+    callers' variants elsewhere in these genes (TP53: co-mutation; others: VUS), with the
+    annotation and VCF filter of each caller variant."""
+    rows, annotated = [], {}
+    called: dict[str, list[str]] = {}
+    for key, variant in merged.items():
+        for name, gene in genes.items():
+            low, high = _gene_span(gene.transcript)
+            if variant.chrom != gene.transcript.chrom or not low <= variant.pos <= high:
+                continue
+            try:
+                annotation = annotate_variant(
+                    gene.transcript, variant.chrom, variant.pos, variant.ref, variant.alt,
+                    gene.fetch,
+                )  # fmt: skip
+            except ValueError:
+                continue
+            if _at_site(annotation, variant.pos, variant.ref, gene.sites):
+                annotated[key] = (annotation, "hotspot_site")
+                if annotation.alteration:
+                    called.setdefault(f"{name} {annotation.alteration}", []).extend(variant.callers)
+                continue
+            weak = (
+                variant.quality < filters.min_quality
+                or variant.alt_count < filters.min_alt_reads
+                or variant.vaf < filters.min_vaf
+            )
+            annotated[key] = (annotation, "low_support" if weak else "PASS")
+            relevant = CO_MUTATION_CONSEQUENCES if name == "TP53" else CODING_CONSEQUENCES
+            if weak or annotation.consequence not in relevant:
+                continue
+            if is_germline(variant.vaf, key, normal_vafs, germline_min_vaf):
+                classification = "benign_polymorphism"
+            elif name == "TP53":
+                classification = "co_mutation"
+            elif annotation.consequence == "synonymous":
+                classification = "synonymous"
+            else:
+                classification = "vus"
+            rows.append(
+                _bypass_row(
+                    sample_id,
+                    patient_id,
+                    name,
+                    annotation,
+                    key,
+                    variant.depth,
+                    variant.alt_count,
+                    round(variant.vaf, 4),
+                    ",".join(variant.callers),
+                    classification,
+                )  # fmt: skip
+            )
+    for mutation in mutations:
+        gene = genes.get(mutation["gene"])
+        if gene is None or mutation["pos"] in ("", None):
+            continue
+        key = (mutation["chrom"], int(mutation["pos"]), mutation["ref"], mutation["alt"])
+        annotation = annotate_variant(gene.transcript, *key, gene.fetch)
+        vaf = float(mutation["vaf"])
+        germline = is_germline(vaf, key, normal_vafs, germline_min_vaf)
+        callers = ["alkres_hotspot"]
+        for caller in called.get(f"{mutation['gene']} {mutation['alteration']}", []):
+            if caller not in callers:
+                callers.append(caller)
+        rows.append(
+            _bypass_row(
+                sample_id,
+                patient_id,
+                mutation["gene"],
+                annotation,
+                key,
+                mutation["depth"],
+                mutation["alt_count"],
+                mutation["vaf"],
+                ",".join(callers),
+                "benign_polymorphism" if germline else "bypass",
+                alteration=mutation["alteration"],
+                phase_set=mutation["phase_set"],
+                detail=catalogue_name(mutation["site"], mutation["alteration"]),
+            )
+        )
+    return rows, annotated
+
+
+def catalogue_name(site: str, alteration: str) -> str:
+    """The bypass catalogue row a hotspot call belongs to, where the call names it otherwise
+    (E746_A750del: exon 19 deletion); empty where the alteration is the row's own name."""
+    label = site_label(site).rsplit(" (", 1)[0]
+    return "" if alteration.startswith(label) else label
+
+
+def load_bypass_genes(inputs, build: str) -> dict[str, BypassGene]:
+    """The bypass genes and TP53 the reference holds (the reference check's gene table), each
+    with its genotyped sites and a reader of the reference's bases."""
+    from alkres.knowledge.bypass import load_bypass_catalogue
+    from alkres.knowledge.transcript import load_gene_transcript
+    from alkres.mutations.hotspot_counts import GENOTYPED_KINDS, bypass_sites
+    from alkres.tables import read_reference_genes
+
+    fasta = pysam.FastaFile(str(inputs.fasta))
+    catalogue = load_bypass_catalogue()
+    genes = {}
+    for row in read_reference_genes(inputs.reference_genes):
+        if row["status"] != "ok":
+            continue
+        transcript = load_gene_transcript(build, row["gene"], Path(inputs.fasta), row["chrom"])
+        entries = [e for e in catalogue if e.gene == row["gene"] and e.kind in GENOTYPED_KINDS]
+
+        def fetch(start: int, end: int, chrom: str = row["chrom"]) -> str:
+            return fasta.fetch(chrom, start - 1, end).upper()
+
+        genes[row["gene"]] = BypassGene(transcript, tuple(bypass_sites(transcript, entries)), fetch)
+    return genes
+
+
 def annotate_tumour(inputs, params, outputs, sample_id: str) -> list[dict]:
     """One tumour's annotated VCF, and its ALK variant rows, annotated and classified (run by
     rule biopsy, which writes them to the alterations table with their tiers).
@@ -374,16 +570,29 @@ def annotate_tumour(inputs, params, outputs, sample_id: str) -> list[dict]:
     # No normals, no pooled table: then no variant is called germline from a normal.
     normal_tables = inputs.normal_variants
     normal_vafs = read_normal_variants(normal_tables[0]) if normal_tables else {}
+    mutations = read_mutations(inputs.mutations)
+    filters = CallerFilters(**params.caller_filters)
     rows, annotated = alteration_rows(
         sample_id,
         params.patient_id,
-        read_mutations(inputs.mutations),
+        mutations,
         merged,
         transcript,
         load_knowledge_base(),
-        CallerFilters(**params.caller_filters),
+        filters,
         normal_vafs,
         params.germline_min_vaf,
+    )
+    bypass_rows, bypass_annotated = bypass_alteration_rows(
+        sample_id, params.patient_id, [m for m in mutations if m["gene"] != "ALK"], merged,
+        load_bypass_genes(inputs, params.build), filters, normal_vafs, params.germline_min_vaf,
+    )  # fmt: skip
+    annotated = {
+        key: bypass_annotated.get(key, value) if value[0] is None else value
+        for key, value in annotated.items()
+    }
+    rows = sorted(
+        rows + bypass_rows, key=lambda r: (str(r["chrom"]), int(r["pos"] or 0), r["alteration"])
     )
     contigs = list(read_fai(inputs.fai).items())
     vcf_partial = f"{outputs.vcf}.partial.vcf.gz"

@@ -10,7 +10,7 @@ A read pair is one fragment: it is counted once, and not at all where its mates 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pysam
@@ -46,17 +46,34 @@ class CatalogueIndel:
 
 @dataclass(frozen=True)
 class Site:
-    """Something to genotype: a codon (alleles = amino acids) or a catalogued indel window."""
+    """Something to genotype: a codon (alleles = amino acids), a catalogued indel window, or
+    a region or splice site where any change of one kind counts (alleles = named changes)."""
 
-    key: str  # "G1202" for a codon, "G1202del" for an indel
+    key: str  # "G1202", "G1202del"; other genes' sites carry the gene: "KRAS G12"
     codon: int
     positions: tuple[int, ...]  # genomic span read from each fragment, low to high
     reference_peptide: str
-    mutant_peptide: str = ""  # indels only
+    mutant_peptide: str = ""  # catalogued indels only
+    kind: str = "codon"  # codon | indel | region | splice
+    # region and splice sites: the genomic span scanned for changes (low, high), the span a
+    # read must cover to be informative without one, and the bases where a substitution counts
+    window: tuple[int, int] = (0, 0)
+    anchor: tuple[int, int] = (0, 0)
+    substitution_positions: tuple[int, ...] = ()
 
     @property
     def is_indel(self) -> bool:
-        return bool(self.mutant_peptide)
+        return self.kind != "codon" or bool(self.mutant_peptide)
+
+    @property
+    def label(self) -> str:
+        """The key without its gene: "G12" for "KRAS G12"."""
+        return site_label(self.key)
+
+
+def site_label(key: str) -> str:
+    """A site key without its gene ("KRAS G12" -> "G12"); ALK keys have none ("G1202")."""
+    return key.split(" ", 1)[1] if " " in key else key
 
 
 @dataclass
@@ -73,10 +90,63 @@ class SiteCounts:
     )
 
 
-def codon_site(transcript: Transcript, codon: int) -> Site:
+def codon_site(transcript: Transcript, codon: int, gene_prefix: str = "") -> Site:
+    """The site of one codon; ``gene_prefix`` ("KRAS") keys it apart from other genes'."""
     positions = tuple(sorted(transcript.codon_positions(codon)))
     ref_aa = transcript.protein[codon - 1]
-    return Site(f"{ref_aa}{codon}", codon, positions, ref_aa)
+    key = f"{ref_aa}{codon}"
+    return Site(f"{gene_prefix} {key}" if gene_prefix else key, codon, positions, ref_aa)
+
+
+# A read is informative at a region or splice site without a change when it covers this many
+# bases on each side of the site's centre (a whole 99-base exon would keep few reads).
+ANCHOR_FLANK = 10
+# Splice sites: the canonical dinucleotide, and the span scanned for deletions that remove it.
+SPLICE_WINDOW = 40
+
+
+def region_site(transcript: Transcript, key: str, first: int, last: int) -> Site:
+    """Codons ``first``..``last`` (an exon 19 deletion region): any in-frame change there of
+    the kind the key names counts; a read covering the region's centre is informative."""
+    positions = sorted(p for codon in (first, last) for p in transcript.codon_positions(codon))
+    low, high = positions[0], positions[-1]
+    centre = (low + high) // 2
+    return Site(
+        key, first, (low, high), transcript.protein[first - 1 : last], kind="region",
+        window=(low, high), anchor=(centre - ANCHOR_FLANK, centre + ANCHOR_FLANK),
+    )  # fmt: skip
+
+
+def splice_sites(transcript: Transcript, key: str, codon: int) -> list[Site]:
+    """The acceptor and the donor of the exon holding ``codon``'s first base (MET exon 14 for
+    codon 1010): a substitution of a canonical dinucleotide, or a deletion reaching it or
+    crossing the exon's edge, counts."""
+    first_base = transcript.codon_positions(codon)[0]
+    number = transcript.exon_of(first_base)
+    exon = next(e for e in transcript.exons if e.number == number)
+    sites = []
+    for side in ("acceptor", "donor"):
+        upstream = (side == "acceptor") == (transcript.strand > 0)
+        if upstream:  # the intron lies below the exon's start
+            dinucleotide = (exon.start - 2, exon.start - 1)
+            edge = exon.start
+        else:
+            dinucleotide = (exon.end + 1, exon.end + 2)
+            edge = exon.end
+        low, high = edge - SPLICE_WINDOW, edge + SPLICE_WINDOW
+        sites.append(
+            Site(
+                f"{key} ({side})",
+                codon,
+                (low, high),
+                "",
+                kind="splice",
+                window=(low, high),
+                anchor=(edge - ANCHOR_FLANK, edge + ANCHOR_FLANK),
+                substitution_positions=dinucleotide,
+            )  # fmt: skip
+        )
+    return sites
 
 
 def indel_site(transcript: Transcript, indel: CatalogueIndel) -> Site:
@@ -106,7 +176,9 @@ def indel_site(transcript: Transcript, indel: CatalogueIndel) -> Site:
         mutant = reference[: offset + 1] + reference[offset] + reference[offset + 1 :]
     else:
         raise ValueError(f"{indel.alteration}: unknown indel kind {indel.kind}")
-    return Site(indel.alteration, indel.codon, (positions[0], positions[-1]), reference, mutant)
+    return Site(
+        indel.alteration, indel.codon, (positions[0], positions[-1]), reference, mutant, "indel"
+    )
 
 
 def aligned_positions(read: pysam.AlignedSegment) -> dict[int, int]:
@@ -240,16 +312,106 @@ def fragment_observations(
                 if observation is None:
                     continue
                 allele, bases = observation
-                name = read.query_name
-                seen = fragments[name].get(site.key)
-                if seen is None and (name, site.key) not in conflicts:
-                    fragments[name][site.key] = (allele, read_strand, bases)
-                elif seen is not None and seen[0] == allele:
-                    strands = seen[1] if read_strand in seen[1] else seen[1] + read_strand
-                    fragments[name][site.key] = (allele, strands, seen[2])
-                elif seen is not None:
-                    conflicts.add((name, site.key))
-                    del fragments[name][site.key]
+                _record(fragments, conflicts, read.query_name, site.key, allele, read_strand,
+                        bases)  # fmt: skip
+    return fragments
+
+
+# (VCF pos, ref, alt) of a change a read shows -> (allele, route) it counts as at a site, or
+# None where it is no change of the site's kind (then the read shows OTHER_INDEL there).
+EventNamer = Callable[[Site, int, str, str], "tuple[str, str] | None"]
+ReferenceBases = Callable[[int, int], str]  # 1-based inclusive span -> plus-strand bases
+
+
+def read_changes(
+    read: pysam.AlignedSegment, site: Site, reference: ReferenceBases, min_base_quality: int
+) -> list[tuple[int, str, str]]:
+    """The deletions and insertions a read shows within a site's window, and its substitutions
+    at the site's substitution positions, as VCF (pos, ref, alt) on the plus strand."""
+    low, high = site.window
+    changes = []
+    ref_pos = read.reference_start  # 0-based
+    query_pos = 0
+    for operation, length in read.cigartuples or ():
+        if operation in (0, 7, 8):
+            ref_pos += length
+            query_pos += length
+        elif operation == 1:  # insertion before 0-based ref_pos
+            if low <= ref_pos <= high:
+                anchor = reference(ref_pos, ref_pos)
+                inserted = read.query_sequence[query_pos : query_pos + length]
+                changes.append((ref_pos, anchor, anchor + inserted))
+            query_pos += length
+        elif operation == 2:  # deletion of 0-based ref_pos .. ref_pos + length - 1
+            if ref_pos + length >= low and ref_pos + 1 <= high:
+                changes.append(
+                    (ref_pos, reference(ref_pos, ref_pos + length), reference(ref_pos, ref_pos))
+                )
+            ref_pos += length
+        elif operation == 3:
+            ref_pos += length
+        elif operation == 4:
+            query_pos += length
+    if site.substitution_positions:
+        qualities = read.query_qualities
+        for query, ref in read.get_aligned_pairs(matches_only=True):
+            if ref + 1 in site.substitution_positions:
+                base = read.query_sequence[query]
+                expected = reference(ref + 1, ref + 1)
+                quality_ok = qualities is None or qualities[query] >= min_base_quality
+                if base != expected and base != "N" and quality_ok:
+                    changes.append((ref + 1, expected, base))
+    return changes
+
+
+def _record(
+    fragments: dict, conflicts: set, name: str, key: str, allele: str, strand: str, bases: str
+) -> None:
+    """One read's observation at a site, merged with its mate's: mates that disagree leave the
+    fragment uninformative there."""
+    seen = fragments[name].get(key)
+    if seen is None and (name, key) not in conflicts:
+        fragments[name][key] = (allele, strand, bases)
+    elif seen is not None and seen[0] == allele:
+        strands = seen[1] if strand in seen[1] else seen[1] + strand
+        fragments[name][key] = (allele, strands, seen[2])
+    elif seen is not None:
+        conflicts.add((name, key))
+        del fragments[name][key]
+
+
+def change_observations(
+    alignment: pysam.AlignmentFile,
+    chrom: str,
+    sites: Sequence[Site],
+    filters: ReadFilters,
+    name_change: EventNamer,
+    reference: ReferenceBases,
+) -> dict[str, dict[str, tuple[str, str, str]]]:
+    """{fragment: {site key: (allele, strands, route)}} at region and splice sites: a read
+    showing a change of the site's kind counts for it (named by ``name_change``), a read
+    covering the site's centre without any change is reference, and any other change makes
+    the read OTHER_INDEL there."""
+    fragments: dict[str, dict[str, tuple[str, str, str]]] = defaultdict(dict)
+    conflicts: set[tuple[str, str]] = set()
+    for site in sites:
+        low, high = site.window
+        for read in alignment.fetch(chrom, low - 1, high):
+            if not passes_filters(read, filters):
+                continue
+            changes = read_changes(read, site, reference, filters.min_base_quality)
+            named = [name_change(site, *change) for change in changes]
+            counted = [n for n in named if n is not None]
+            if counted:
+                allele, bases = counted[0]
+            elif changes:
+                allele, bases = OTHER_INDEL, ""
+            elif read.reference_start < site.anchor[0] and read.reference_end >= site.anchor[1]:
+                allele, bases = "ref", ""
+            else:
+                continue
+            strand = "-" if read.is_reverse else "+"
+            _record(fragments, conflicts, read.query_name, site.key, allele, strand, bases)
     return fragments
 
 

@@ -1,15 +1,16 @@
-"""Calls at the catalogued sites of one tumour: each allele tested against the normals'
-background with its limit of detection, the genomic change of each call, and the phasing of
-co-occurring mutations (rule hotspot_calls)."""
+"""Calls at the catalogued sites of one tumour (ALK and the bypass hotspots): each allele
+tested against the normals' background with its limit of detection, the genomic change of each
+call, and the phasing of co-occurring ALK mutations (rule hotspot_calls). A site no panel
+target covers, or of a gene the reference lacks, is not assessable, never wild type."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from alkres.io import atomic_output, log_to, reference_contig
+from alkres.io import atomic_output, log_to
 from alkres.knowledge.knowledge import KnowledgeBase, load_knowledge_base
-from alkres.knowledge.transcript import Transcript, load_transcript
+from alkres.knowledge.transcript import Transcript
 from alkres.mutations.genotype import (
     Site,
     SiteCounts,
@@ -17,9 +18,10 @@ from alkres.mutations.genotype import (
 )
 from alkres.mutations.hotspot_background import background_rates
 from alkres.mutations.hotspot_counts import (
+    GeneSites,
     count_rows,
-    genotype_alignment,
-    hotspot_sites,
+    genotype_genes,
+    load_genes,
     read_filters,
     watched_alleles,
 )
@@ -33,6 +35,7 @@ from alkres.mutations.statistics import (
 from alkres.mutations.variants import Variant, cds_edit_to_variant, codon_substitution
 from alkres.tables import (
     read_background,
+    read_bed,
     read_qc_metrics,
     write_counts,
     write_hotspots,
@@ -49,6 +52,9 @@ def calling_parameters(settings: Mapping) -> CallingParameters:
 
 def genomic_change(transcript: Transcript, site: Site, allele: str, bases: str) -> Variant | None:
     """The genomic change of the fragments' most common route to the allele."""
+    if site.kind in ("region", "splice"):
+        pos, ref, alt = bases.split(":")
+        return Variant(transcript.chrom, int(pos), ref, alt)
     if site.is_indel:
         # Any of the equivalent alignments names the same protein change; annotation shifts it.
         c_first = (site.codon - 1) * 3 + 1
@@ -69,59 +75,102 @@ class SampleHotspots:
     linkage_rows: list[dict]
 
 
+def off_panel(site: Site, chrom: str, targets: Sequence[tuple]) -> bool:
+    """No capture target covers the site (its codon, or the centre of a region or splice
+    site): the panel cannot show it. ``targets`` as read_bed gives them (0-based starts)."""
+    if site.kind in ("region", "splice"):
+        low, high = site.anchor
+    else:
+        low, high = site.positions[0], site.positions[-1]
+    names = {chrom, chrom.removeprefix("chr"), f"chr{chrom.removeprefix('chr')}"}
+    return not any(row[0] in names and row[1] < low and row[2] >= high for row in targets)
+
+
+def not_assessable_call(site_key: str, detail: str) -> SiteCall:
+    return SiteCall(site_key, 0, "not_assessable", detail, None, ())
+
+
+def site_alteration(site: Site, allele: str) -> str:
+    """The alteration a call names: G1202R, KRAS G12C's "G12C", EGFR's "E746_A750del", MET's
+    catalogue name "exon 14 skipping" (its c. change is in the mutation's hgvs)."""
+    if site.kind == "splice":
+        return site.label.rsplit(" (", 1)[0]
+    return describe_allele(site.key, allele)
+
+
 def call_sample(
     sample_id: str,
     patient_id: str,
-    transcript: Transcript,
-    sites: Sequence[Site],
+    genes: Sequence[GeneSites],
     fragments: Mapping,
     counts: Mapping[str, SiteCounts],
     background: Mapping,
     knowledge: KnowledgeBase,
     params: CallingParameters,
     failed_qc_reasons: str = "",
+    targets: Sequence[tuple] | None = None,
 ) -> SampleHotspots:
-    """Status of every site, the mutations found, and how co-occurring mutations are phased."""
-    calls = [
-        call_site(
-            site.key,
-            site.is_indel,
-            counts[site.key],
-            background,
-            watched_alleles(knowledge, site),
-            params,
-            failed_qc_reasons,
-        )
-        for site in sites
-    ]
-    by_key = {site.key: site for site in sites}
+    """Status of every site of every gene, the mutations found, and how co-occurring mutations
+    of one gene are phased. With ``targets`` (the panel BED), a site no target covers is not
+    assessable; a gene the reference lacks has every catalogued hotspot not assessable."""
+    calls: list[tuple[str, str, SiteCall]] = []  # (gene, codon label, call)
+    by_key: dict[str, tuple[GeneSites, Site]] = {}
+    for gene in genes:
+        if gene.transcript is None:
+            for entry in gene.entries:
+                calls.append(
+                    (
+                        gene.gene,
+                        entry.alteration,
+                        not_assessable_call(entry.label, gene.unavailable),
+                    )
+                )
+            continue
+        for site in gene.sites:
+            by_key[site.key] = (gene, site)
+            if targets is not None and off_panel(site, gene.transcript.chrom, targets):
+                detail = f"not on the panel: no capture target covers {gene.gene} {site.label}"
+                calls.append((gene.gene, site.label, not_assessable_call(site.key, detail)))
+                continue
+            call = call_site(
+                site.key,
+                site.is_indel,
+                counts[site.key],
+                background,
+                watched_alleles(knowledge, site, gene.transcript),
+                params,
+                failed_qc_reasons,
+            )
+            calls.append((gene.gene, site.label, call))
     hotspot_rows = [
         {
             "patient_id": patient_id,
             "sample_id": sample_id,
-            "codon": call.site,
+            "gene": gene,
+            "codon": label,
             "depth": call.depth,
             "status": call.status,
             "detail": call.detail,
             "lod_vaf": "" if call.lod_vaf is None else f"{call.lod_vaf:.4f}",
         }
-        for call in calls
+        for gene, label, call in calls
     ]
     mutations = []
-    for call in calls:
+    for gene_name, _, call in calls:
         for test in call.mutant_alleles:
-            site = by_key[call.site]
+            gene, site = by_key[call.site]
             routes = counts[call.site].routes.get(test.allele, {})
             bases = max(sorted(routes), key=routes.get) if routes else ""
-            variant = genomic_change(transcript, site, test.allele, bases)
+            variant = genomic_change(gene.transcript, site, test.allele, bases)
             mutations.append(
                 {
                     "patient_id": patient_id,
                     "sample_id": sample_id,
+                    "gene": gene_name,
                     "site": call.site,
-                    "alteration": describe_allele(call.site, test.allele),
+                    "alteration": site_alteration(site, test.allele),
                     "allele": test.allele,
-                    "chrom": variant.chrom if variant else transcript.chrom,
+                    "chrom": variant.chrom if variant else gene.transcript.chrom,
                     "pos": variant.pos if variant else "",
                     "ref": variant.ref if variant else "",
                     "alt": variant.alt if variant else "",
@@ -135,8 +184,12 @@ def call_sample(
                     "phase": "",
                 }
             )
-    linkage_rows = phase_mutations(sample_id, mutations, fragments, by_key)
-    return SampleHotspots(calls, hotspot_rows, mutations, linkage_rows)
+    sites = {key: site for key, (_, site) in by_key.items()}
+    linkage_rows = []
+    for gene in genes:
+        own = [m for m in mutations if m["gene"] == gene.gene]
+        linkage_rows += phase_mutations(sample_id, own, fragments, sites)
+    return SampleHotspots([call for _, _, call in calls], hotspot_rows, mutations, linkage_rows)
 
 
 def phase_mutations(
@@ -206,13 +259,9 @@ def main(snakemake) -> None:
     """Rule hotspot_calls."""
     log_to(snakemake.log[0])
     settings = snakemake.params.settings
-    transcript = load_transcript(
-        snakemake.params.build, "ALK", chrom=reference_contig(snakemake.input.fai)
-    )
-    knowledge = load_knowledge_base(activity=False)
-    sites = hotspot_sites(transcript, knowledge)
-    fragments, counts = genotype_alignment(
-        snakemake.input.bam, snakemake.input.fasta, transcript, sites, read_filters(settings)
+    genes = load_genes(snakemake.input, snakemake.params.build)
+    fragments, counts = genotype_genes(
+        snakemake.input.bam, snakemake.input.fasta, genes, read_filters(settings)
     )
     # The metrics' verdict: a QC failure is stated in every codon's detail.
     qc = read_qc_metrics([snakemake.input.qc]).iloc[0]
@@ -220,14 +269,14 @@ def main(snakemake) -> None:
     result = call_sample(
         snakemake.wildcards.sample,
         snakemake.params.patient_id,
-        transcript,
-        sites,
+        genes,
         fragments,
         counts,
         background_rates(read_background(snakemake.input.background)),
-        knowledge,
+        load_knowledge_base(activity=False),
         calling_parameters(settings),
         failed_qc,
+        read_bed(snakemake.input.targets),
     )
     for output, write, rows in (
         (snakemake.output.counts, write_counts, count_rows(counts)),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from alkres.defaults import section_defaults
-from alkres.mutations.genotype import OTHER_INDEL, SiteCounts
+from alkres.mutations.genotype import OTHER_INDEL, SiteCounts, site_label
 
 _HOTSPOT_DEFAULTS = section_defaults("hotspots")  # the schema's, the one place
 
@@ -77,7 +77,7 @@ class SiteCall:
 
 
 def reference_allele(site_key: str, is_indel: bool) -> str:
-    return "ref" if is_indel else site_key[0]
+    return "ref" if is_indel else site_label(site_key)[0]
 
 
 def background_from_normals(
@@ -263,12 +263,16 @@ def call_site(
 
 
 def describe_allele(site: str, allele: str) -> str:
-    """G1202 + R -> G1202R; indel sites are named by themselves."""
+    """G1202 + R -> G1202R, KRAS G12 + C -> G12C; a catalogued indel site is named by itself,
+    a region or splice site's allele by the change it names (E746_A750del)."""
+    label = site_label(site)
     if allele == OTHER_INDEL:
-        return f"{site} other indel"
-    if not site[0].isalpha() or not site[1:].isdigit():
-        return site
-    return f"{site}{allele}"
+        return f"{label} other indel"
+    if label[0].isalpha() and label[1:].isdigit():
+        return f"{label}{allele}"
+    if allele in (site, "ref") or " " not in site:
+        return label
+    return allele
 
 
 def phase(table: Mapping[str, int], min_linking: int = 5) -> str:
