@@ -75,11 +75,16 @@ def test_hotspot_table_has_every_site_of_every_tumour(hotspots, truth):
 def test_low_depth_codons_are_not_assessable_never_wild_type(hotspots):
     low = [row for row in hotspots if row["sample_id"] == "P05_T1"]
     assert low and all(row["status"] == "not_assessable" for row in low)
-    assert all("sample failed QC" in row["detail"] for row in low)
+    # the ALK codons and every bypass hotspot the panel covers say why: QC failed
+    readable = [
+        row for row in low
+        if not row["detail"].startswith("not on the panel") and "reference FASTA" not in row["detail"]
+    ]  # fmt: skip
+    assert all("sample failed QC" in row["detail"] for row in readable)
 
 
 def test_wild_type_codons_state_their_limit_of_detection(hotspots):
-    negative = [row for row in hotspots if row["sample_id"] == "P04_T1"]
+    negative = [row for row in hotspots if row["sample_id"] == "P04_T1" and row["gene"] == "ALK"]
     assert all(row["status"] == "wild_type" for row in negative)
     for row in negative:
         assert row["detail"].startswith("wild type; detectable down to")
@@ -89,7 +94,11 @@ def test_wild_type_codons_state_their_limit_of_detection(hotspots):
 
 def test_mutant_codons_match_the_truth(hotspots, truth):
     expected = {(row["sample_id"], row["alteration"]) for row in small_variant_truth(truth)}
-    mutant = {(row["sample_id"], row["codon"]) for row in hotspots if row["status"] == "mutant"}
+    mutant = {
+        (row["sample_id"], row["codon"])
+        for row in hotspots
+        if row["status"] == "mutant" and row["gene"] == "ALK"
+    }
     # a substitution marks its codon (G1202R -> G1202); an indel marks its own site
     assert {(s, a if a.endswith(("del", "dup")) else a[:-1]) for s, a in expected} == mutant
 

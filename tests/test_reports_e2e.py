@@ -76,19 +76,21 @@ def test_every_report_value_is_a_row_of_the_tables(reports, tables):
                     if all(row[key] == value for key, value in item.items())
                 ]  # fmt: skip
                 assert matches, (sample_id, item)
-            table_hotspots = [
-                {k: row[k] for k in ("codon", "depth", "status", "detail", "lod_vaf")}
-                for row in tables["hotspots"]
-                if row["sample_id"] == sample_id
-            ]
-            # The hotspot call as the table has it; the status weighed against the tumour
-            # content may only turn a wild type into not assessable, with the reason.
-            shown_hotspots = [
-                {**{k: h[k] for k in ("codon", "depth", "detail", "lod_vaf")}, "status": h["call"]}
-                for h in biopsy["hotspots"]
-            ]
-            assert shown_hotspots == table_hotspots, sample_id
-            for h in biopsy["hotspots"]:
+            for section, alk in (("hotspots", True), ("bypass_hotspots", False)):
+                table_hotspots = [
+                    {k: row[k] for k in ("codon", "depth", "status", "detail", "lod_vaf")}
+                    for row in tables["hotspots"]
+                    if row["sample_id"] == sample_id and (row["gene"] == "ALK") == alk
+                ]
+                # The hotspot call as the table has it; the status weighed against the tumour
+                # content may only turn a wild type into not assessable, with the reason.
+                shown_hotspots = [
+                    {**{k: h[k] for k in ("codon", "depth", "detail", "lod_vaf")},
+                     "status": h["call"]}
+                    for h in biopsy[section]
+                ]  # fmt: skip
+                assert shown_hotspots == table_hotspots, (sample_id, section)
+            for h in biopsy["hotspots"] + biopsy["bypass_hotspots"]:
                 assert h["status"] == h["call"] or (
                     h["call"] == "wild_type" and h["status"] == "not_assessable" and h["assessment"]
                 ), (sample_id, h)
