@@ -29,7 +29,13 @@ def cds_edit_to_variant(
     """
     old = transcript.cds[c_start - 1 : c_end]
     if transcript.strand > 0:
-        raise NotImplementedError("plus-strand transcripts are not simulated")
+        if old and len(old) == len(new_bases):
+            return Variant(transcript.chrom, transcript.c_to_g(c_start), old, new_bases)
+        # Indel: on the plus strand the base genomically left of the edit is c_start - 1.
+        anchor = transcript.cds[c_start - 2]
+        return Variant(
+            transcript.chrom, transcript.c_to_g(c_start - 1), anchor + old, anchor + new_bases
+        )
     if old and len(old) == len(new_bases):
         pos = transcript.c_to_g(c_end)
         return Variant(
