@@ -152,8 +152,8 @@ def panel_islands():
 
 
 class FastaSlices:
-    """The reference as simulate reads it (reference[start:end] -> bytes), fetched from the
-    bgzip FASTA on demand instead of holding the 242 Mb contig in memory."""
+    """One contig as simulate reads it (reference[start:end] -> bytes), fetched from the bgzip
+    FASTA on demand instead of holding the 242 Mb contig in memory."""
 
     def __init__(self, path: Path, chrom: str):
         self.fasta = pysam.FastaFile(str(path))
@@ -200,7 +200,9 @@ def simulate_one(plan: Plan, alk_3prime, plain_reference: Path, fresh: bool) -> 
     started = time.time()
     key_path.unlink(missing_ok=True)
     islands = panel_islands()
-    reference = FastaSlices(REFERENCE_GZ, CHROM)
+    # Every contig of the bundled reference: the panel's islands lie on several.
+    with pysam.FastaFile(str(REFERENCE_GZ)) as fasta:
+        reference = {chrom: FastaSlices(REFERENCE_GZ, chrom) for chrom in fasta.references}
     with tempfile.TemporaryDirectory(prefix=f"cnvb_{plan.sample_id}_", dir=OUT) as tmp:
         workdir = Path(tmp)
         reads = simulate_reads(plan.spec(alk_3prime), islands, reference, workdir)

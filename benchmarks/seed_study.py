@@ -379,7 +379,8 @@ def build_cohort(design: Design, alk: Transcript, knowledge: KnowledgeBase) -> C
             if biopsy.copy_number is not None:
                 multiplier = amplification_multiplier(biopsy.copy_number, biopsy.purity)
                 gains.append((*region, multiplier))
-                truth.append({"alteration": "amplification", "type": "amplification",
+                truth.append({"gene": "ALK", "alteration": "amplification",
+                              "type": "amplification",
                               "chrom": CHROM, "pos": region[1], "end": region[2],
                               "copy_number": biopsy.copy_number,
                               "note": "ALK exons 20-29 (3' part, from mid-intron 19)"})  # fmt: skip

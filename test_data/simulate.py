@@ -1,6 +1,9 @@
 """Synthetic panel data: a reference with real ALK coordinates, haplotypes, fusions, ART reads,
 bwa alignments.
 
+A reference is one contig's sequence (bytes) or several contigs' ({name: sequence}, in FASTA
+order); islands, variants, fusions and traps name their contig.
+
 The bundled test cohort and the benchmarks are built with these functions, so that every
 simulated biopsy goes through the same real tools (ART, bwa mem, samtools) a lab's data does.
 Everything is seeded: the same specification gives the same reads.
@@ -13,8 +16,8 @@ import random
 import shutil
 import subprocess
 import zlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pysam
@@ -33,6 +36,18 @@ ISLAND_FLANK = 150  # fragments reach this far beyond a target, as with hybrid c
 # of their density. 500 bases keep the junction clear of that edge.
 FUSION_FLANK = 500
 ART_PROFILE = "HS25"  # ART's built-in Illumina HiSeq 2500 profile, supports 2x150
+
+# One contig's sequence (sliced reference[start - 1 : end]), or several by contig name.
+Reference = bytes | bytearray | Mapping[str, bytes | bytearray]
+
+
+def contig_sequence(reference: Reference, chrom: str) -> bytes | bytearray:
+    """The sequence of ``chrom``: the reference itself when it is one contig."""
+    if isinstance(reference, Mapping):
+        if chrom not in reference:
+            raise ValueError(f"the reference has no contig {chrom} ({', '.join(reference)})")
+        return reference[chrom]
+    return reference
 
 
 @dataclass(frozen=True)
@@ -189,14 +204,17 @@ def build_reference(
     seed: int,
     sequence_only: Sequence[tuple[int, int]] = (),
     copies: Sequence[tuple[int, int, int]] = (),
+    planted: Sequence[tuple[int, str]] = (),
 ) -> bytearray:
     """The plus-strand sequence of one contig: N outside islands, random bases inside them,
     and the real coding bases of each transcript at their real positions.
 
     ``sequence_only`` regions (start, end; 1-based inclusive) get random bases too but are not
     captured: reads come only from islands. They give the far side of a fusion somewhere to map.
-    ``copies`` (source start, source end, destination start) are written last: identical
-    copies of a stretch make it a repeat, as Alu elements are.
+    ``planted`` (start, plus-strand bases) are written over the transcripts, e.g. splice sites
+    and other known bases around the coding ones. ``copies`` (source start, source end,
+    destination start) are written last: identical copies of a stretch make it a repeat, as
+    Alu elements are.
     """
     sequence = bytearray(b"N" * chrom_length)
     # Their own random stream, written before the islands: island bases stay as without them.
@@ -216,6 +234,8 @@ def build_reference(
             if transcript.strand < 0:
                 base = reverse_complement(base)
             sequence[pos - 1] = ord(base)
+    for start, bases in planted:
+        sequence[start - 1 : start - 1 + len(bases)] = bases.encode()
     for source_start, source_end, destination in copies:
         stretch = bytes(sequence[source_start - 1 : source_end])
         sequence[destination - 1 : destination - 1 + len(stretch)] = stretch
@@ -232,14 +252,15 @@ def write_fasta(path: Path, records: Sequence[tuple[str, bytes | str]], width: i
                 handle.write("\n")
 
 
-def apply_variants(
-    island: Island, reference: bytes | bytearray, variants: Sequence[Variant]
-) -> str:
+def carries(island: Island, variant: Variant) -> bool:
+    """Whether the variant lies on the island (its contig and its span)."""
+    return variant.chrom == island.chrom and island.contains(variant.pos)
+
+
+def apply_variants(island: Island, reference: Reference, variants: Sequence[Variant]) -> str:
     """The island's sequence with the variants inside it applied (right to left, so offsets hold)."""
-    seq = reference[island.start - 1 : island.end].decode()
-    inside = sorted(
-        (v for v in variants if island.contains(v.pos)), key=lambda v: v.pos, reverse=True
-    )
+    seq = contig_sequence(reference, island.chrom)[island.start - 1 : island.end].decode()
+    inside = sorted((v for v in variants if carries(island, v)), key=lambda v: v.pos, reverse=True)
     for variant in inside:
         offset = variant.pos - island.start
         found = seq[offset : offset + len(variant.ref)]
@@ -314,7 +335,7 @@ def _far_side(
 def fusion_pieces(
     island: Island,
     fusion: Fusion,
-    reference: bytes | bytearray,
+    reference: Reference,
     flank: int = FUSION_FLANK,
     others: Sequence[Island] = (),
 ) -> list[tuple[str, str, float]]:
@@ -340,6 +361,7 @@ def fusion_pieces(
     else:
         raise ValueError(f"{island.name} holds neither breakpoint of {fusion}")
     low, high, _ = _far_side(island, fusion, others, flank)
+    reference = contig_sequence(reference, fusion.chrom)
     far = fusion.partner_break if near == fusion.alk_break else fusion.alk_break
     fused = _bases(reference, island.start, near) + reverse_complement(_bases(reference, low, far))
     pieces = [
@@ -370,7 +392,7 @@ def fusion_joined_islands(
 
 
 def island_sequences_for_sample(
-    spec: SampleSpec, islands: Sequence[Island], reference: bytes | bytearray
+    spec: SampleSpec, islands: Sequence[Island], reference: Reference
 ) -> dict[float, list[tuple[str, str]]]:
     """Group the sequences to simulate by fold coverage: {fold: [(name, sequence), ...]}.
 
@@ -386,16 +408,15 @@ def island_sequences_for_sample(
         home = fusion_home_island(fusion, islands)
         plan = {home.name: fusion_pieces(home, fusion, reference, others=islands)}
         for joined in fusion_joined_islands(home, fusion, islands):
-            plan[joined.name] = [
-                (joined.name, _bases(reference, joined.start, joined.end), unchanged_copies(fusion))
-            ]
+            bases = _bases(contig_sequence(reference, joined.chrom), joined.start, joined.end)
+            plan[joined.name] = [(joined.name, bases, unchanged_copies(fusion))]
         for name in plan:
             if name in rearranged:
                 raise ValueError(f"{spec.sample_id}: more than one fusion rearranges {name}")
         rearranged |= plan
     groups: dict[float, list[tuple[str, str]]] = {}
     for island in islands:
-        carried = [h for h in spec.haplotypes if any(island.contains(v.pos) for v in h.variants)]
+        carried = [h for h in spec.haplotypes if any(carries(island, v) for v in h.variants)]
         if island.name in rearranged:
             if carried:
                 raise ValueError(
@@ -459,48 +480,89 @@ def run(command: Sequence[str], cwd: Path, stdout=None) -> None:
     )
 
 
+def island_contigs(islands: Sequence[Island], reference: Reference) -> list[str]:
+    """The contigs the islands lie on, in the reference's order (a one-contig reference serves
+    the islands of one contig only)."""
+    chroms = list(dict.fromkeys(island.chrom for island in islands))
+    if not isinstance(reference, Mapping):
+        if len(chroms) > 1:
+            raise ValueError(
+                f"islands on {', '.join(chroms)} need a reference with those contigs"
+                " ({name: sequence})"
+            )
+        return chroms
+    missing = [chrom for chrom in chroms if chrom not in reference]
+    if missing:
+        raise ValueError(f"the reference has no contig {', '.join(missing)}")
+    return [chrom for chrom in reference if chrom in chroms]
+
+
 def simulate_reads(
     spec: SampleSpec,
     islands: Sequence[Island],
-    reference: bytes | bytearray,
+    reference: Reference,
     workdir: Path,
 ) -> tuple[Path, Path]:
-    """Run ART per fold-coverage group; return gzipped R1/R2 FASTQs with short names and binned qualities."""
+    """Run ART per fold-coverage group; return gzipped R1/R2 FASTQs with short names and binned qualities.
+
+    Contig by contig, in the reference's order. The first contig's groups and the mate traps
+    are seeded and numbered as for a one-contig reference, so adding contigs to a reference
+    leaves the reads of its first contig as they were; the other contigs' reads follow.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
-    groups = island_sequences_for_sample(spec, islands, reference)
     r1_path, r2_path = workdir / "reads_R1.fq.gz", workdir / "reads_R2.fq.gz"
     pair_number = 0
     with (
         gzip.open(r1_path, "wt", compresslevel=1) as out1,
         gzip.open(r2_path, "wt", compresslevel=1) as out2,
     ):
-        for group_index, fold in enumerate(sorted(groups)):
-            if fold <= 0:
-                continue
-            prefix = f"art_{group_index}"
-            write_fasta(workdir / f"{prefix}.fa", groups[fold])
-            seed = stable_seed(spec.sample_id, fold, group_index)
-            command = [
-                "art_illumina", "-ss", ART_PROFILE, "-i", f"{prefix}.fa", "-p",
-                "-l", str(READ_LENGTH), "-f", str(fold), "-m", str(FRAGMENT_MEAN),
-                "-s", str(FRAGMENT_SD), "-rs", str(seed), "-na", "-o", f"{prefix}_",
-            ]  # fmt: skip
-            run(command, cwd=workdir)
-            pair_number = append_pairs(workdir, prefix, spec.sample_id, pair_number, out1, out2)
-        for trap_index, trap in enumerate(spec.traps):
-            prefix = f"trap_{trap_index}"
-            write_fasta(
-                workdir / f"{prefix}.fa", trap_chimeras(spec.sample_id, trap, islands, reference)
-            )
-            # Amplicon mode: read 1 from the chimera's start, read 2 from its end.
-            command = [
-                "art_illumina", "-ss", ART_PROFILE, "-amp", "-p", "-na", "-i", f"{prefix}.fa",
-                "-l", str(READ_LENGTH), "-f", "1", "-rs", str(stable_seed(spec.sample_id, prefix)),
-                "-o", f"{prefix}_",
-            ]  # fmt: skip
-            run(command, cwd=workdir)
-            pair_number = append_pairs(workdir, prefix, spec.sample_id, pair_number, out1, out2)
+        for contig_index, chrom in enumerate(island_contigs(islands, reference)):
+            on_contig = [island for island in islands if island.chrom == chrom]
+            contig_spec = replace(spec, fusions=[f for f in spec.fusions if f.chrom == chrom])
+            groups = island_sequences_for_sample(contig_spec, on_contig, reference)
+            for group_index, fold in enumerate(sorted(groups)):
+                if fold <= 0:
+                    continue
+                if contig_index == 0:
+                    prefix = f"art_{group_index}"
+                    seed = stable_seed(spec.sample_id, fold, group_index)
+                else:
+                    prefix = f"art_{chrom}_{group_index}"
+                    seed = stable_seed(spec.sample_id, chrom, fold, group_index)
+                write_fasta(workdir / f"{prefix}.fa", groups[fold])
+                command = [
+                    "art_illumina", "-ss", ART_PROFILE, "-i", f"{prefix}.fa", "-p",
+                    "-l", str(READ_LENGTH), "-f", str(fold), "-m", str(FRAGMENT_MEAN),
+                    "-s", str(FRAGMENT_SD), "-rs", str(seed), "-na", "-o", f"{prefix}_",
+                ]  # fmt: skip
+                run(command, cwd=workdir)
+                pair_number = append_pairs(workdir, prefix, spec.sample_id, pair_number, out1, out2)
+            if contig_index == 0:
+                pair_number = simulate_traps(spec, islands, reference, workdir, pair_number,
+                                             out1, out2)  # fmt: skip
     return r1_path, r2_path
+
+
+def simulate_traps(
+    spec: SampleSpec, islands: Sequence[Island], reference: Reference, workdir: Path,
+    pair_number: int, out1, out2,
+) -> int:  # fmt: skip
+    """Append the sample's mate-trap chimeras (ART in amplicon mode); returns the last pair
+    number."""
+    for trap_index, trap in enumerate(spec.traps):
+        prefix = f"trap_{trap_index}"
+        write_fasta(
+            workdir / f"{prefix}.fa", trap_chimeras(spec.sample_id, trap, islands, reference)
+        )
+        # Amplicon mode: read 1 from the chimera's start, read 2 from its end.
+        command = [
+            "art_illumina", "-ss", ART_PROFILE, "-amp", "-p", "-na", "-i", f"{prefix}.fa",
+            "-l", str(READ_LENGTH), "-f", "1", "-rs", str(stable_seed(spec.sample_id, prefix)),
+            "-o", f"{prefix}_",
+        ]  # fmt: skip
+        run(command, cwd=workdir)
+        pair_number = append_pairs(workdir, prefix, spec.sample_id, pair_number, out1, out2)
+    return pair_number
 
 
 def append_pairs(workdir: Path, prefix: str, sample_id: str, pair_number: int, out1, out2) -> int:
@@ -519,7 +581,7 @@ def append_pairs(workdir: Path, prefix: str, sample_id: str, pair_number: int, o
 
 
 def trap_chimeras(
-    sample_id: str, trap: MateTrap, islands: Sequence[Island], reference: bytes | bytearray
+    sample_id: str, trap: MateTrap, islands: Sequence[Island], reference: Reference
 ) -> list[tuple[str, str]]:
     """The chimeric molecules of a mate trap: 150-250 bases of a captured island of the source
     gene (either strand) followed by the READ_LENGTH bases of the trap locus from ``pos``."""
@@ -532,6 +594,7 @@ def trap_chimeras(
     ]
     if not sources:
         raise ValueError(f"{sample_id}: no captured island of at least 250 bp in {trap.source}")
+    reference = contig_sequence(reference, trap.chrom)
     locus = _bases(reference, trap.pos, trap.pos + READ_LENGTH - 1)
     if "N" in locus:
         raise ValueError(f"{sample_id}: the trap locus {trap.chrom}:{trap.pos} has no sequence")

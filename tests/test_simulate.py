@@ -18,13 +18,20 @@ from simulate import (
     fusion_fraction,
     fusion_joined_islands,
     fusion_pieces,
+    island_contigs,
     island_sequences_for_sample,
     merge_targets_into_islands,
     read_fastq,
     simulate_reads,
 )
 
-from alkres.knowledge.transcript import load_transcript, reverse_complement, translate
+from alkres.knowledge.transcript import (
+    Exon,
+    Transcript,
+    load_transcript,
+    reverse_complement,
+    translate,
+)
 from alkres.mutations.variants import Variant, cds_edit_to_variant, codon_substitution
 
 ALK = load_transcript("GRCh38", "ALK", chrom="chr2")
@@ -56,6 +63,33 @@ def test_dup_and_del_are_anchored_vcf_style():
     deletion = cds_edit_to_variant(ALK, 3605, 3607, "")
     assert deletion.pos == ALK.c_to_g(3608)
     assert deletion.ref == deletion.alt + reverse_complement(ALK.cds[3604:3607])
+
+
+# A plus-strand toy transcript: c.1-6 at 101-106, c.7-12 at 201-206 (MAE*).
+PLUS = Transcript(gene="TOY", transcript_id="TOY1", refseq="", chrom="chrT", strand=1,
+                  exons=(Exon(1, 101, 106, 1, 6), Exon(2, 201, 206, 7, 12)),
+                  cds="ATGGCCGAATAA", protein="MAE", build="GRCh38")  # fmt: skip
+
+
+def test_plus_strand_edits_are_anchored_vcf_style():
+    assert codon_substitution(PLUS, 2, "TCC") == Variant("chrT", 104, "G", "T")  # c.4G>T
+    assert codon_substitution(PLUS, 3, "GAC") == Variant("chrT", 203, "A", "C")  # c.9A>C
+    # c.4_6del (GCC): anchored on c.3; c.4_5insAAA: anchored on c.4.
+    assert cds_edit_to_variant(PLUS, 4, 6, "") == Variant("chrT", 103, "GGCC", "G")
+    assert cds_edit_to_variant(PLUS, 5, 4, "AAA") == Variant("chrT", 104, "G", "GAAA")
+
+
+def test_a_variant_is_simulated_on_its_own_contig_only():
+    reference = {"chrA": bytearray(b"ACGT" * 100), "chrB": bytearray(b"TTGCA" * 80)}
+    on_a, on_b = Island("chrA", 101, 200, ()), Island("chrB", 101, 200, ())
+    variant = Variant("chrB", 150, chr(reference["chrB"][149]), "G")
+    spec = SampleSpec("S", 100, [Haplotype((variant,), 0.5)])
+    groups = island_sequences_for_sample(spec, [on_a, on_b], reference)
+    assert sorted(name for name, _ in groups[50.0]) == ["chrB_101_200", "chrB_101_200_hap1"]
+    assert groups[100.0] == [("chrA_101_200", reference["chrA"][100:200].decode())]
+    assert island_contigs([on_b, on_a], reference) == ["chrA", "chrB"]
+    with pytest.raises(ValueError, match="need a reference with those contigs"):
+        island_contigs([on_a, on_b], reference["chrA"])
 
 
 def test_edits_translate_to_the_intended_protein():
