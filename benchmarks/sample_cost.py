@@ -5,9 +5,12 @@
     .venv/bin/python benchmarks/sample_cost.py --cohorts 1 10    # smaller cohorts only
 
 The BAM: one tumour biopsy (G1202R at 20% VAF), simulated with test_data/simulate.py (ART reads,
-bwa mem, samtools markdup) at 1000x fold coverage over a 110-kb panel: the ALK coding exons
-and 400 control targets of 250 bp on a 30-Mb chr2 (real GRCh38 positions, real ALK coding
-sequence). Cached in benchmarks/out/sample_cost/ and rebuilt only when its recipe changes.
+bwa mem, samtools markdup) at 1000x fold coverage over a panel of the ALK coding exons and 400
+control targets of 250 bp on a 30-Mb chr2 (real GRCh38 positions, real ALK coding sequence),
+plus the bundled panel's bypass-gene and TP53 targets and controls on its other contigs (their
+sequence copied from the bundled reference, test_data/). `--alk-only` leaves the bypass genes
+out (the panel measured before they were genotyped). Cached in benchmarks/out/sample_cost/ and
+rebuilt only when its recipe changes.
 
 Measured, CPU = user + system seconds of a process and every process it waited for:
   1. the whole pipeline per sample: cohorts of 1, 10 and 40 tumours (links to the one BAM)
@@ -28,6 +31,7 @@ Writes benchmarks/results/sample_cost.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -43,10 +47,10 @@ sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 sys.path.insert(0, str(REPO / "test_data"))
 
+import pysam  # noqa: E402
 import yaml  # noqa: E402
 from hotspot_benchmark import machine  # noqa: E402
 from make_test_data import alk_targets  # noqa: E402
-from seed_study import read_plain_fasta  # noqa: E402
 from simulate import (  # noqa: E402
     Haplotype,
     SampleSpec,
@@ -75,7 +79,10 @@ CONTROL_FIRST, CONTROL_STEP = 1_000_000, 65_000  # last one at 26.9 Mb, below AL
 FOLD_COVERAGE = 1000
 TUMOUR = "T00"
 RECIPE = {"contig": CONTIG_LENGTH, "controls": [N_CONTROLS, CONTROL_LENGTH, CONTROL_FIRST,
-          CONTROL_STEP], "fold": FOLD_COVERAGE, "mutation": ["G1202R", 0.2], "version": 1}  # fmt: skip
+          CONTROL_STEP], "fold": FOLD_COVERAGE, "mutation": ["G1202R", 0.2], "version": 2}  # fmt: skip
+BUNDLED_REFERENCE = REPO / "test_data" / "reference" / "chr2_alk_panel.fa.gz"
+BUNDLED_PANEL = REPO / "test_data" / "panel" / "alk_panel_targets.bed"
+WITH_GENES = True  # the bundled panel's bypass genes, TP53 and their controls (--alk-only: no)
 CHAIN_TARGET = 1.25  # the chain may cost at most this times the tools run by hand
 
 
@@ -104,6 +111,17 @@ def measured(command: str, cwd: Path = OUT, env: dict | None = None) -> Cost:
 # ------------------------------------------------------------------ the panel BAM
 
 
+def gene_targets() -> list[Target]:
+    """The bundled panel's targets off chr2: the bypass genes, TP53 and their controls."""
+    targets = []
+    with open(BUNDLED_PANEL) as handle:
+        for line in handle:
+            chrom, start, end, name = line.rstrip("\n").split("\t")[:4]
+            if chrom != CHROM:
+                targets.append(Target(chrom, int(start) + 1, int(end), name))
+    return targets
+
+
 def panel_targets() -> list[Target]:
     controls = [
         Target(CHROM, start, start + CONTROL_LENGTH - 1, f"CTRL_{index + 1:03d}")
@@ -111,7 +129,24 @@ def panel_targets() -> list[Target]:
             range(CONTROL_FIRST, CONTROL_FIRST + N_CONTROLS * CONTROL_STEP, CONTROL_STEP)
         )
     ]
-    return sorted(alk_targets() + controls, key=lambda t: t.start)
+    chr2 = sorted(alk_targets() + controls, key=lambda t: t.start)
+    return chr2 + (gene_targets() if WITH_GENES else [])
+
+
+def recipe() -> dict:
+    if not WITH_GENES:
+        return RECIPE
+    genes = {"reference": hashlib.md5(BUNDLED_REFERENCE.read_bytes()).hexdigest(),
+             "panel": hashlib.md5(BUNDLED_PANEL.read_bytes()).hexdigest()}  # fmt: skip
+    return {**RECIPE, "genes": genes}
+
+
+def gene_contigs() -> dict[str, bytes]:
+    """The bundled reference's contigs besides chr2 (N outside their islands)."""
+    if not WITH_GENES:
+        return {}
+    with pysam.FastaFile(str(BUNDLED_REFERENCE)) as fasta:
+        return {name: fasta.fetch(name).encode() for name in fasta.references if name != CHROM}
 
 
 def prepare_bam() -> dict[str, Path]:
@@ -123,7 +158,7 @@ def prepare_bam() -> dict[str, Path]:
         "bam": OUT / "bams" / f"{TUMOUR}.bam",
     }
     stamp = OUT / "recipe.json"
-    if stamp.exists() and json.loads(stamp.read_text()) == RECIPE and paths["bam"].exists():
+    if stamp.exists() and json.loads(stamp.read_text()) == recipe() and paths["bam"].exists():
         return paths
     shutil.rmtree(OUT, ignore_errors=True)
     for folder in ("reference", "bams", "work"):
@@ -132,8 +167,11 @@ def prepare_bam() -> dict[str, Path]:
     targets = panel_targets()
     islands = merge_targets_into_islands(targets)
     print(f"building the reference ({len(targets)} targets)", file=sys.stderr, flush=True)
-    sequence = build_reference(islands, [alk], CONTIG_LENGTH, stable_seed("alkres sample cost"))
-    write_fasta(paths["fasta"], [(CHROM, sequence)])
+    chr2_islands = [island for island in islands if island.chrom == CHROM]
+    sequence = build_reference(chr2_islands, [alk], CONTIG_LENGTH,
+                               stable_seed("alkres sample cost"))  # fmt: skip
+    contigs = {CHROM: sequence, **gene_contigs()}
+    write_fasta(paths["fasta"], list(contigs.items()))
     subprocess.run(["samtools", "faidx", str(paths["fasta"])], check=True)
     subprocess.run(["bwa", "index", "-a", "is", str(paths["fasta"])], check=True,
                    stderr=subprocess.DEVNULL)  # fmt: skip
@@ -147,10 +185,10 @@ def prepare_bam() -> dict[str, Path]:
         TUMOUR, FOLD_COVERAGE, [Haplotype((codon_substitution(alk, 1202, "AGA"),), 0.2)]
     )
     print(f"simulating {TUMOUR} at {FOLD_COVERAGE}x", file=sys.stderr, flush=True)
-    reads = simulate_reads(spec, islands, read_plain_fasta(paths["fasta"]), OUT / "work")
+    reads = simulate_reads(spec, islands, contigs if WITH_GENES else sequence, OUT / "work")
     align(TUMOUR, reads, paths["fasta"], paths["bam"], OUT / "work")
     shutil.rmtree(OUT / "work")
-    stamp.write_text(json.dumps(RECIPE))
+    stamp.write_text(json.dumps(recipe()))
     return paths
 
 
@@ -166,7 +204,7 @@ def bam_facts(paths: dict[str, Path]) -> dict:
     with open(work / "facts.mosdepth.summary.txt") as handle:
         for line in handle:
             fields = line.split("\t")
-            if fields[0] == f"{CHROM}_region":
+            if fields[0] == "total_region":
                 total_bases, covered = int(fields[1]), float(fields[3])
     return {"reads": reads, "target_bases": total_bases, "mean_target_depth": covered}
 
@@ -498,7 +536,16 @@ def main() -> None:
         action="store_true",
         help="measure the fusion evidence alone (writes benchmarks/results/fusion_cost.md)",
     )
+    parser.add_argument(
+        "--alk-only",
+        action="store_true",
+        help="the panel without the bypass genes (writes benchmarks/results/sample_cost_alk_only.md)",
+    )
     args = parser.parse_args()
+    if args.alk_only:
+        global OUT, RESULTS, WITH_GENES
+        OUT, WITH_GENES = OUT.parent / "sample_cost_alk_only", False
+        RESULTS = RESULTS.with_name("sample_cost_alk_only.md")
     started = time.time()
     paths = prepare_bam()
     if args.fusion_only:

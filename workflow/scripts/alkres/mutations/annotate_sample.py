@@ -455,8 +455,9 @@ def bypass_alteration_rows(
                 continue
             if _at_site(annotation, variant.pos, variant.ref, gene.sites):
                 annotated[key] = (annotation, "hotspot_site")
-                if annotation.alteration:
-                    called.setdefault(f"{name} {annotation.alteration}", []).extend(variant.callers)
+                change = annotation.alteration or annotation.hgvs_c
+                if change:
+                    called.setdefault(f"{name} {change}", []).extend(variant.callers)
                 continue
             weak = (
                 variant.quality < filters.min_quality
@@ -498,7 +499,8 @@ def bypass_alteration_rows(
         vaf = float(mutation["vaf"])
         germline = is_germline(vaf, key, normal_vafs, germline_min_vaf)
         callers = ["alkres_hotspot"]
-        for caller in called.get(f"{mutation['gene']} {mutation['alteration']}", []):
+        change = annotation.alteration or annotation.hgvs_c
+        for caller in called.get(f"{mutation['gene']} {change}", []):
             if caller not in callers:
                 callers.append(caller)
         rows.append(
