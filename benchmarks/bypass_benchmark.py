@@ -4,12 +4,12 @@ tumours carrying KRAS G12C, BRAF V600E, PIK3CA E545K, EGFR L858R, an EGFR exon 1
 MET exon 14 splice-donor deletion and TP53 R273H over a grid of VAF and depth; focal MET
 amplification over copy number and purity; chr7 polysomy; and negatives.
 
-    .venv/bin/python benchmarks/bypass_benchmark.py            # full grid (~45 min on 2 cores)
+    .venv/bin/python benchmarks/bypass_benchmark.py            # full grid (~40 min on 2 cores)
     .venv/bin/python benchmarks/bypass_benchmark.py --quick    # a subset (~10 min)
     .venv/bin/python benchmarks/bypass_benchmark.py --report-only   # redo the summary only
 
 Every sample is simulated with test_data/simulate.py (ART reads, bwa mem, samtools markdup) on
-the bundled reference and panel (test_data/), over every island of the panel, and the cohort
+the bundled reference and panel (test_data/), over the panel's islands off ALK and EML4, and the cohort
 goes through the pipeline itself (`snakemake`, the default settings of the schema) with 4
 simulated normals. Scored from the pipeline's own tables: cohort/alterations.tsv (bypass and
 co-mutation rows) and cohort/copy_number.tsv (MET: amplified and focal, or gained).
@@ -22,6 +22,7 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -63,9 +64,10 @@ BUNDLED_PLAIN = REPO / "test_data" / ".build" / "reference.fa"
 BUILD = "GRCh38"
 BWA_SUFFIXES = (".amb", ".ann", ".bwt", ".pac", ".sa")
 
-VAFS, QUICK_VAFS = (0.01, 0.02, 0.05, 0.10), (0.02, 0.05)
+VAFS, QUICK_VAFS = (0.02, 0.05, 0.10), (0.05,)
 DEPTHS, QUICK_DEPTHS = (250, 500, 1000), (500,)
-REPLICATES, QUICK_REPLICATES = 2, 1
+REPLICATES, QUICK_REPLICATES = 1, 1
+TARGET_REPLICATES = 3  # more replicates at the target cell (5% VAF, 500x)
 MET_COPY_NUMBERS, QUICK_MET_COPY_NUMBERS = (4, 6, 8, 12), (6, 10)
 PURITIES, QUICK_PURITIES = (0.3, 0.5, 0.7), (0.5,)
 POLYSOMY_COPY_NUMBERS, QUICK_POLYSOMY = (3, 4, 6), (4,)
@@ -142,7 +144,8 @@ def plan_samples(quick: bool) -> list[Plan]:
     plans = [Plan(f"byb_normal_{i:02d}", "normal", NORMAL_FOLD) for i in range(1, N_NORMALS + 1)]
     for vaf in vafs:
         for depth in depths:
-            for rep in range(1, replicates + 1):
+            at_target = (vaf, depth) == (TARGET_VAF, TARGET_DEPTH)
+            for rep in range(1, (TARGET_REPLICATES if at_target else replicates) + 1):
                 plans.append(Plan(f"byb_snv_v{vaf:g}_d{depth}_r{rep}", "small", depth, vaf, 0.5,
                                   replicate=rep))  # fmt: skip
     n_negatives = QUICK_NEGATIVES if quick else N_NEGATIVES
@@ -183,12 +186,16 @@ class FastaSlices:
 
 
 def panel_islands():
+    """The bundled panel's islands off ALK and EML4: the bypass genes, TP53 and every
+    copy-number control (the ALK side has its own benchmarks; its QC fails here, which only
+    turns wild-type calls into not assessable and leaves every call to be scored)."""
     targets = []
     with open(PANEL_BED) as handle:
         for line in handle:
             if line.strip() and not line.startswith(("#", "track")):
                 chrom, start, end, name = line.rstrip("\n").split("\t")[:4]
-                targets.append(Target(chrom, int(start) + 1, int(end), name))
+                if not name.startswith(("ALK_", "EML4_")):
+                    targets.append(Target(chrom, int(start) + 1, int(end), name))
     return merge_targets_into_islands(targets)
 
 
@@ -287,8 +294,10 @@ def run_pipeline(plans: list[Plan], cores: int) -> None:
         "-s", str(REPO / "Snakefile"), "--configfile", str(RUN / "config.yaml"),
         "--cores", str(cores), "-d", str(RUN),
     ]  # fmt: skip
+    # The tools the jobs call by name (cnvkit.py, multiqc, ...) are in the project's venv.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
     with open(RUN / "snakemake.log", "w") as log:
-        subprocess.run(command, check=True, stdout=log, stderr=subprocess.STDOUT, cwd=RUN)
+        subprocess.run(command, check=True, stdout=log, stderr=subprocess.STDOUT, cwd=RUN, env=env)
 
 
 def read_tsv(path: Path) -> list[dict]:
@@ -451,7 +460,7 @@ def main() -> None:
         counts[plan.group] += 1
     meta = {"n_samples": len(plans), "counts": dict(counts),
             "date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, "
-            f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}",
+            f"{os.cpu_count()} cores, Python {platform.python_version()}",
             "simulate_seconds": simulate_seconds, "pipeline_seconds": pipeline_seconds,
             "quick": args.quick}  # fmt: skip
     META_PATH.write_text(json.dumps(meta, indent=1))

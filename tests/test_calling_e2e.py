@@ -116,26 +116,31 @@ def test_callers_ran_and_support_the_hotspot_calls(pipeline_run, alterations):
             )
 
 
-def test_callers_read_only_the_targets_within_alk(pipeline_run):
-    """calling.regions: alk (default): the callers' BED is the panel's ALK targets, and no
-    caller variant lies outside them (EML4 and the control targets are not called)."""
+def test_callers_read_only_the_targets_within_the_genes(pipeline_run):
+    """calling.regions: genes (default): the callers' BED is the panel's targets within ALK,
+    the bypass genes and TP53, and no caller variant lies outside them (EML4 and the control
+    targets are not called)."""
     calling = [
         line.split("\t")[:4]
         for line in (pipeline_run / "reference" / "calling_targets.bed").read_text().splitlines()
     ]
-    assert calling and all(name.startswith("ALK_") for _, _, _, name in calling)
-    panel_alk = [
+    genes = ("ALK_", "MET_", "KRAS_", "BRAF_", "MAP2K1_", "PIK3CA_", "EGFR_", "NF2_", "TP53_")
+    assert calling and all(name.startswith(genes) for _, _, _, name in calling)
+    panel_genes = [
         line for line in (TEST_DATA / "panel" / "alk_panel_targets.bed").read_text().splitlines()
-        if line.split("\t")[3].startswith("ALK_")
+        if line.split("\t")[3].startswith(genes)
     ]  # fmt: skip
-    assert len(calling) == len(panel_alk)
-    spans = [(int(start), int(end)) for _, start, end, _ in calling]
+    assert len(calling) == len(panel_genes)
+    spans = [(chrom, int(start), int(end)) for chrom, start, end, _ in calling]
     for caller in ("bcftools", "freebayes"):
         for vcf_path in (pipeline_run / "calls" / caller).glob("*.vcf.gz"):
             with pysam.VariantFile(str(vcf_path)) as vcf:
                 for rec in vcf:
                     # (a margin for indels that normalisation left-aligns past a target edge)
-                    assert any(start - 50 < rec.pos <= end + 50 for start, end in spans), (
+                    assert any(
+                        rec.chrom == chrom and start - 50 < rec.pos <= end + 50
+                        for chrom, start, end in spans
+                    ), (
                         vcf_path,
                         rec.pos,
                     )

@@ -38,7 +38,7 @@ def snv_carriers(truth) -> dict[str, set[int]]:
     """Tumours that together carry every simulated SNV once (1-based positions)."""
     positions: dict[str, set[int]] = {}
     for row in truth:
-        if row["type"] == "snv":
+        if row["type"] == "snv" and row["gene"] == "ALK":
             positions.setdefault(row["sample_id"], set()).add(int(row["pos"]))
     chosen: dict[str, set[int]] = {}
     for sample in sorted(positions, key=lambda s: -len(positions[s])):

@@ -68,7 +68,8 @@ def test_every_report_value_is_a_row_of_the_tables(reports, tables):
         for biopsy in report["biopsies"]:
             sample_id = biopsy["sample_id"]
             shown = biopsy["alk_alterations"] + biopsy["bypass_alterations"]
-            shown += biopsy["other_variants"] + biopsy["fusion"]["alterations"]
+            shown += biopsy["co_mutations"] + biopsy["other_variants"]
+            shown += biopsy["fusion"]["alterations"]
             assert len(shown) == len(alteration_rows[sample_id]), sample_id
             for item in shown:
                 matches = [
@@ -128,6 +129,8 @@ def test_reports_show_the_simulated_truth(reports, truth):
     biopsies = {b["sample_id"]: b for r in reports.values() for b in r["biopsies"]}
     for row in truth:
         if row["sample_type"] != "tumor" or row["alteration"] == "none":
+            continue
+        if row["gene"] != "ALK":  # bypass and co-mutations: tests/test_bypass_e2e.py
             continue
         biopsy = biopsies[row["sample_id"]]
         names = [a["alteration"] for a in biopsy["alk_alterations"]]
@@ -232,8 +235,13 @@ def expected_summary(truth, samples, clinical_rows, qc):
     """The bundled cohort's figures from its truth table (amplifications from CN 6 up)."""
     mutated = defaultdict(set)
     amplified = set()
+    bypass = set()
     for row in truth:
-        if row["type"] in SMALL_VARIANT_TYPES:
+        if row["gene"] not in ("ALK", "", "TP53") and row["type"] != "polysomy":
+            bypass.add(row["sample_id"])
+        elif row["gene"] != "ALK":
+            continue
+        elif row["type"] in SMALL_VARIANT_TYPES:
             mutated[row["sample_id"]].add(row["alteration"])
         elif row["type"] == "amplification" and float(row["copy_number"]) >= 6:
             amplified.add(row["sample_id"])
@@ -241,7 +249,8 @@ def expected_summary(truth, samples, clinical_rows, qc):
     n_tkis = {row["sample_id"]: len(row["prior_tkis"].split(";")) for row in samples}
     patients = set(patient_of.values())
     mutation_patients = {patient_of[s] for s in mutated}
-    mechanism_patients = mutation_patients | {patient_of[s] for s in amplified}
+    bypass_patients = {patient_of[s] for s in bypass}
+    mechanism_patients = mutation_patients | {patient_of[s] for s in amplified} | bypass_patients
     per_patient = defaultdict(set)
     for sample_id, names in mutated.items():
         per_patient[patient_of[sample_id]] |= names
@@ -260,6 +269,7 @@ def expected_summary(truth, samples, clinical_rows, qc):
         "patients_with_alk_amplification": rate(
             len({patient_of[s] for s in amplified}), len(patients)
         ),
+        "patients_with_bypass_alteration": rate(len(bypass_patients), len(patients)),
         "alk_mutation_rate_after_one_tki": rate(sum(s in mutated for s in one), len(one)),
         "alk_mutation_rate_after_two_or_more_tkis": rate(
             sum(s in mutated for s in more), len(more)

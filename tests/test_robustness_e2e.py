@@ -29,11 +29,12 @@ def run(command, **kwargs):
 
 
 def ensembl_bam(source: Path, ucsc_reference: Path, out: Path) -> None:
-    """The CRAM as a BAM whose header names chr2 '2' (records refer to contigs by index)."""
+    """The CRAM as a BAM whose header names chr2 '2', chr7 '7', ... (records refer to contigs
+    by index)."""
     run(["samtools", "view", "-b", "-T", str(ucsc_reference), "-o", f"{out}.tmp", str(source)])
     header = subprocess.run(["samtools", "view", "-H", f"{out}.tmp"], check=True,
                             capture_output=True, text=True).stdout  # fmt: skip
-    Path(f"{out}.sam").write_text(header.replace("SN:chr2", "SN:2"))
+    Path(f"{out}.sam").write_text(header.replace("SN:chr", "SN:"))
     with open(out, "wb") as handle:
         run(["samtools", "reheader", f"{out}.sam", f"{out}.tmp"], stdout=handle)
     os.remove(f"{out}.tmp")
@@ -60,9 +61,11 @@ def inputs(tmp_path_factory):
     run(["samtools", "faidx", str(ucsc)])
     with open(ucsc) as source, open(data / "genome.fa", "w") as out:
         for line in source:
-            out.write(">2\n" if line.startswith(">") else line)
+            out.write(">" + line[1:].removeprefix("chr") if line.startswith(">") else line)
     bed = (TEST_DATA / "panel" / "alk_panel_targets.bed").read_text()
-    (data / "targets.bed").write_text(bed.replace("chr2\t", "2\t"))
+    (data / "targets.bed").write_text(
+        "".join(line.removeprefix("chr") + "\n" for line in bed.splitlines())
+    )
     for sample, name in SOURCES.items():
         ensembl_bam(TEST_DATA / "bams" / name, ucsc, data / "bams" / f"{sample}.bam")
     run(["samtools", "index", str(data / "bams" / "N1.bam")])  # T1 stays without an index

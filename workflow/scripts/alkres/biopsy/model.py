@@ -512,8 +512,8 @@ def fusion_result(detected: Sequence[Mapping], status: Mapping) -> str:
 
 
 def bypass_genes_not_read(biopsy: Biopsy) -> dict[str, str]:
-    """Bypass genes with hotspots the panel or the reference cannot show, and why (the first
-    such hotspot's detail)."""
+    """Bypass genes with hotspots, or a copy-number region, the panel or the reference cannot
+    show, and why (the first such hotspot's or region's detail)."""
     unread: dict[str, str] = {}
     for row in biopsy.bypass_hotspots:
         detail = row.get("detail", "")
@@ -521,6 +521,10 @@ def bypass_genes_not_read(biopsy: Biopsy) -> dict[str, str]:
             detail.startswith("not on the panel") or " reference" in detail
         ):
             unread.setdefault(row["gene"], detail.split(":")[0])
+    for row in biopsy.copy_number:
+        if row["gene"] != "ALK" and row["status"] == "not_assessable":
+            why = row.get("detail", "").split(";")[0] or "not assessable"
+            unread.setdefault(row["gene"], f"copy number: {why}")
     return unread
 
 

@@ -593,9 +593,12 @@ def annotate_tumour(inputs, params, outputs, sample_id: str) -> list[dict]:
         key: bypass_annotated.get(key, value) if value[0] is None else value
         for key, value in annotated.items()
     }
+    # Every cell as the alterations table writes it (the record and the table agree).
     rows = sorted(
-        rows + bypass_rows, key=lambda r: (str(r["chrom"]), int(r["pos"] or 0), r["alteration"])
-    )
+        ({k: v if isinstance(v, str) else "" if v is None else str(v) for k, v in row.items()}
+         for row in rows + bypass_rows),
+        key=lambda r: (str(r["chrom"]), int(r["pos"] or 0), r["alteration"]),
+    )  # fmt: skip
     contigs = list(read_fai(inputs.fai).items())
     vcf_partial = f"{outputs.vcf}.partial.vcf.gz"
     write_annotated_vcf(vcf_partial, sample_id, contigs, merged, annotated, rows)
