@@ -381,9 +381,14 @@ def write_report(rows: list[dict], meta: dict) -> str:
                 lines.append(f"| {gene} {alteration} | {vaf:.0%} | " + " | ".join(cells) + " |")
         at_target = [r for r in small if float(r["vaf"]) == TARGET_VAF
                      and int(r["fold"]) == TARGET_DEPTH]  # fmt: skip
-        hit = sum(r["found"] == "yes" for r in at_target)
-        lines += ["", f"**At {TARGET_VAF:.0%} VAF and {TARGET_DEPTH}x: {hit}/{len(at_target)} "
-                  f"called** (target: all).", ""]  # fmt: skip
+        for what, rows_ in (("bypass", [r for r in at_target if r["gene"] != "TP53"]),
+                            ("TP53 co-mutation", [r for r in at_target if r["gene"] == "TP53"])):  # fmt: skip
+            hit = sum(r["found"] == "yes" for r in rows_)
+            lines.append(f"- **{what} at {TARGET_VAF:.0%} VAF and {TARGET_DEPTH}x: "
+                         f"{hit}/{len(rows_)} called**" + (" (target: all)" if what == "bypass"
+                         else " (no target; called by bcftools and freebayes, not the genotyper)"))  # fmt: skip
+        lines.insert(len(lines) - 2, "")
+        lines.append("")
     false = [r for r in rows if r["expected"] == "no" and r["found"] == "yes"]
     n_negative_samples = meta["counts"].get("negative", 0)
     false_negatives_group = [r for r in false if r["group"] == "negative"]
@@ -397,6 +402,12 @@ def write_report(rows: list[dict], meta: dict) -> str:
     focal = [r for r in rows if r["group"] == "met_focal"]
     if focal:
         lines += ["", "## Focal MET amplification (copy number x purity, 400x)", ""]
+        targets = [r for r in focal if int(r["copy_number"]) >= TARGET_FOCAL_CN
+                   and float(r["purity"]) >= TARGET_FOCAL_PURITY]  # fmt: skip
+        called = sum(r["found"] == "yes" for r in targets)
+        lines += [f"**Copy number {TARGET_FOCAL_CN} or more at purity {TARGET_FOCAL_PURITY:g} or "
+                  f"more: {called}/{len(targets)} called focal** (target: all). Each cell's "
+                  "estimate and interval are in the TSV (`detail`).", ""]  # fmt: skip
         purities = sorted({float(r["purity"]) for r in focal})
         lines.append("| MET copy number | " + " | ".join(f"purity {p:g}" for p in purities) + " |")
         lines.append("|---|" + "---|" * len(purities))
