@@ -546,7 +546,8 @@ def biopsy_caveats(
             "text": "Bypass hotspots this panel or reference cannot show, so no negative is"
             " given for them: " + "; ".join(f"{gene} ({why})" for gene, why in unread.items())
             + ".",
-            "source": "alkres hotspot calls (hotspots.tsv)",
+            "source": "alkres hotspot calls (hotspots.tsv) and gene-level copy number"
+            " (copy_number.tsv)",
         })  # fmt: skip
     alk = [row for row in biopsy.copy_number if row["gene"] == "ALK"]
     if alk and not biopsy.tumor_purity and not biopsy.amplifications:
