@@ -1,5 +1,7 @@
 """Gene-level copy number: purity formula, intervals, amplification calls, alteration rows."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -124,6 +126,9 @@ def test_bundled_gene_regions_on_both_builds(tmp_path):
         assert (
             regions["ALK_kinase"].end < regions["ALK_5prime"].start
         )  # minus strand: 3' part is left
+        # MET carries its own sourced threshold (5); ALK uses the configured one.
+        assert regions["MET"].min_copy_number == 5
+        assert regions["ALK_kinase"].min_copy_number is None
     ensembl = read_gene_regions(
         REPO / "resources" / "cnv_genes.tsv", "GRCh38",
         {"chr2": "2", "chr7": "7", "chr4": "4", "chr22": "22"},
@@ -166,6 +171,26 @@ def test_met_focal_amplification_is_told_apart_from_chr7_polysomy(
     assert kind in estimate.detail
     rows = amplification_rows("S", "P", [estimate])
     assert [row["gene"] for row in rows] == (["MET"] if status == "amplified" else [])
+
+
+@pytest.mark.parametrize(
+    ("met_cn", "chr7_cn", "purity", "status"),
+    [
+        (5, 2, 0.5, "amplified"),  # MET's own threshold, 5: focal MET at 5 copies is called
+        (6, 2, 0.5, "amplified"),
+        (4, 2, 0.8, "not_amplified"),  # a MET gain (4 copies) below MET's threshold
+        (6, 6, 0.6, "gained"),  # above MET's threshold but the whole chromosome: polysomy
+    ],
+)
+def test_met_uses_its_own_copy_number_threshold(met_cn, chr7_cn, purity, status):
+    met = replace(MET, min_copy_number=5)
+    table = chr7_panel(met_cn, chr7_cn, purity)
+    estimate = focality(table, estimate_region(table, met, purity, RULE), [met], purity, RULE)
+    assert estimate.status == status, estimate.detail
+    # The same MET bins against the configured threshold (6) would not call 5 copies.
+    if met_cn == 5:
+        assert estimate_region(table, MET, purity, RULE).status == "not_amplified"
+        assert "clear of 4" in estimate.detail
 
 
 def test_focality_without_other_chr7_bins_says_it_is_not_assessable():

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from alkres.copy_number.cnvkit_cli import run_cnvkit
-from alkres.inputs.calling_targets import gene_span, targets_within
+from alkres.inputs.calling_targets import caller_genes, gene_span, targets_within, within_a_gene
 from alkres.knowledge.transcript import load_exons
 
 PANEL = [
@@ -29,6 +29,19 @@ def test_only_targets_within_alk_are_kept_in_panel_order():
     start, end = gene_span(load_exons("GRCh38", "ALK"))
     kept = targets_within(PANEL, "chr2", start, end)
     assert [row[3] for row in kept] == ["ALK_exon29", "ALK_exon1"]
+
+
+def test_callers_read_tp53_but_not_the_genotyped_bypass_genes():
+    """calling.regions: genes: the callers read TP53 (a whole-gene co-mutation); the bypass
+    genes' hotspots are the genotyper's, so their targets are left out."""
+    assert caller_genes() == ["TP53"]
+    tp53 = ("chr17", 7_673_700, 7_673_850, "TP53_exon8")
+    kras = ("chr12", 25_245_263, 25_245_394, "KRAS_exon2")
+    assert within_a_gene(tp53, "GRCh38")
+    assert within_a_gene(("17", *tp53[1:]), "GRCh38")  # Ensembl contig names
+    assert not within_a_gene(kras, "GRCh38")
+    assert not within_a_gene(PANEL[4], "GRCh38")  # MET
+    assert within_a_gene(kras, "GRCh38", genes=["KRAS"])
 
 
 def test_contig_names_must_match():

@@ -40,6 +40,7 @@ class GeneRegion:
     description: str
     change: str = "gain"  # gain (amplification called) | loss (loss called)
     focal_against: str = ""  # "chromosome": an amplification must stand out of its chromosome
+    min_copy_number: float | None = None  # the region's own sourced threshold (None: config's)
 
 
 _AMPLIFICATION_DEFAULTS = section_defaults(
@@ -97,6 +98,7 @@ def read_gene_regions(
                 row["description"],
                 row["change"],
                 row["focal_against"],
+                float(row["min_copy_number"]) if row.get("min_copy_number") else None,
             )
         )
     return regions
@@ -185,8 +187,10 @@ def estimate_region(
     ci_low = copy_number_from_ratio(2**low_log2, purity, rule.ploidy)
     ci_high = copy_number_from_ratio(2**high_log2, purity, rule.ploidy)
     # Copy numbers are integer states: an interval whose lower bound rounds to the threshold
-    # (>= threshold - 0.5) excludes every state below it.
-    amplified = region.change == "gain" and ci_low >= rule.min_copy_number - 0.5
+    # (>= threshold - 0.5) excludes every state below it. A region may carry its own sourced
+    # threshold (MET: 5, resources/cnv_genes.tsv); the rest use the configured one.
+    threshold = region.min_copy_number or rule.min_copy_number
+    amplified = region.change == "gain" and ci_low >= threshold - 0.5
     purity_note = (
         f"purity {purity:g}" if purity else "no purity given: purity 1 assumed (lowest copy number)"
     )
@@ -202,11 +206,11 @@ def estimate_region(
     elif amplified:
         status, detail = (
             "amplified",
-            f"copy number {interval}, clear of {rule.min_copy_number - 1:g}; {purity_note}",
+            f"copy number {interval}, clear of {threshold - 1:g}; {purity_note}",
         )
-    elif ci_high >= rule.min_copy_number - 0.5:
+    elif ci_high >= threshold - 0.5:
         status = "not_amplified"
-        detail = f"copy number {interval}: interval reaches below {rule.min_copy_number:g}, not clear of it; {purity_note}"
+        detail = f"copy number {interval}: interval reaches below {threshold:g}, not clear of it; {purity_note}"
     else:
         status, detail = "not_amplified", f"copy number {interval}; {purity_note}"
     return GeneEstimate(

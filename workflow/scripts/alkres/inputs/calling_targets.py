@@ -1,6 +1,10 @@
-"""The panel targets the small-variant callers run over: those within ALK and the bundled bypass
-genes and TP53 (calling.regions: genes, what the reports read), within ALK only (alk), or every
-target (panel)."""
+"""The panel targets the small-variant callers run over: those within ALK and the genes whose
+every variant the reports read (calling.regions: genes; TP53, catalogued as a whole-gene
+co-mutation), within ALK only (alk), or every target (panel).
+
+The bypass genes' hotspots (KRAS G12, the EGFR exon 19 deletion, MET exon 14 ...) are not the
+callers' work: alkres's codon-aware genotyper reads them from the BAM, so the callers skip those
+genes, which more than halves their cost on a panel that holds them."""
 
 from __future__ import annotations
 
@@ -24,11 +28,18 @@ def targets_within(rows: Sequence[BedRow], chrom: str, start: int, end: int) -> 
     return [row for row in rows if row[0] == chrom and row[1] < end and row[2] >= start]
 
 
-def within_a_gene(row: BedRow, build: str) -> bool:
-    """A target within one of the bundled genes besides ALK (UCSC or Ensembl contig names)."""
-    for gene in bundled_genes():
-        if gene in ("ALK", "EML4"):
-            continue
+def caller_genes() -> list[str]:
+    """Genes besides ALK whose variants anywhere in the coding sequence the reports read: those
+    the bypass catalogue holds as a whole-gene co-mutation (TP53)."""
+    from alkres.knowledge.bypass import load_bypass_catalogue
+
+    whole = {entry.gene for entry in load_bypass_catalogue() if entry.kind == "co_mutation"}
+    return [gene for gene in bundled_genes() if gene in whole]
+
+
+def within_a_gene(row: BedRow, build: str, genes: Sequence[str] | None = None) -> bool:
+    """A target within one of `genes` (default: caller_genes()), UCSC or Ensembl contig names."""
+    for gene in caller_genes() if genes is None else genes:
         chrom = gene_chromosome(gene)
         start, end = gene_span(load_exons(build, gene))
         if row[0] in (chrom, chrom.removeprefix("chr")) and targets_within(

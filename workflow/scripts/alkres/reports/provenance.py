@@ -60,8 +60,10 @@ def thresholds(config: Mapping) -> dict[str, str]:
             f"{calling['filters']['min_vaf']:g}"
         ),
         "amplification": (
-            f"copy number >= {amplification['min_copy_number']:g} "
-            f"(lower {amplification['confidence']:g} bound >= minimum - 0.5)"
+            f"copy number >= {amplification['min_copy_number']:g}, MET >= 5 "
+            f"(resources/cnv_genes.tsv; lower {amplification['confidence']:g} bound >= minimum"
+            " - 0.5); MET focal where MET/chr7 >= "
+            f"{amplification['focal_ratio']:g}"
         ),
     }
 
