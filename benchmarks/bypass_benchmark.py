@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import os
 import platform
@@ -35,17 +34,24 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+sys.path.insert(0, str(REPO / "benchmarks"))  # bundled_inputs
 sys.path.insert(0, str(REPO / "test_data"))
 
 import pysam  # noqa: E402
 import yaml  # noqa: E402
+from bundled_inputs import (  # noqa: E402
+    PANEL_BED,
+    REFERENCE_GZ,
+    FastaSlices,
+    file_md5,
+    panel_islands,
+    plain_reference_with_index,
+)
 from simulate import (  # noqa: E402
     Haplotype,
     SampleSpec,
-    Target,
     align,
     amplification_multiplier,
-    merge_targets_into_islands,
     simulate_reads,
 )
 
@@ -58,11 +64,7 @@ RUN = OUT / "run"
 TSV_PATH = OUT / "bypass_benchmark.tsv"
 META_PATH = OUT / "bypass_benchmark.meta.json"
 REPORT_PATH = REPO / "benchmarks" / "results" / "bypass_benchmark.md"
-REFERENCE_GZ = REPO / "test_data" / "reference" / "chr2_alk_panel.fa.gz"
-PANEL_BED = REPO / "test_data" / "panel" / "alk_panel_targets.bed"
-BUNDLED_PLAIN = REPO / "test_data" / ".build" / "reference.fa"
 BUILD = "GRCh38"
-BWA_SUFFIXES = (".amb", ".ann", ".bwt", ".pac", ".sa")
 
 VAFS, QUICK_VAFS = (0.02, 0.05, 0.10), (0.05,)
 DEPTHS, QUICK_DEPTHS = (250, 500, 1000), (500,)
@@ -175,38 +177,6 @@ def spec(plan: Plan, planted: list[Planted]) -> SampleSpec:
 # ------------------------------------------------------------------ simulation
 
 
-class FastaSlices:
-    """One contig of the bgzip reference as simulate reads it (contig[start:end] -> bytes)."""
-
-    def __init__(self, fasta: pysam.FastaFile, chrom: str):
-        self.fasta, self.chrom = fasta, chrom
-
-    def __getitem__(self, part: slice) -> bytes:
-        return self.fasta.fetch(self.chrom, part.start, part.stop).encode()
-
-
-def panel_islands():
-    """The bundled panel's islands off ALK and EML4: the bypass genes, TP53 and every
-    copy-number control (the ALK side has its own benchmarks; its QC fails here, which only
-    turns wild-type calls into not assessable and leaves every call to be scored)."""
-    targets = []
-    with open(PANEL_BED) as handle:
-        for line in handle:
-            if line.strip() and not line.startswith(("#", "track")):
-                chrom, start, end, name = line.rstrip("\n").split("\t")[:4]
-                if not name.startswith(("ALK_", "EML4_")):
-                    targets.append(Target(chrom, int(start) + 1, int(end), name))
-    return merge_targets_into_islands(targets)
-
-
-def file_md5(path: Path) -> str:
-    digest = hashlib.md5()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def cache_key(plan: Plan, planted: list[Planted]) -> dict:
     sample = spec(plan, planted)
     return {
@@ -230,37 +200,13 @@ def simulate_one(plan: Plan, planted: list[Planted], plain: Path, fresh: bool) -
     with pysam.FastaFile(str(REFERENCE_GZ)) as fasta:
         reference = {chrom: FastaSlices(fasta, chrom) for chrom in fasta.references}
         with tempfile.TemporaryDirectory(prefix=f"byb_{plan.sample_id}_", dir=OUT) as tmp:
-            reads = simulate_reads(spec(plan, planted), panel_islands(), reference, Path(tmp))
+            reads = simulate_reads(
+                spec(plan, planted), panel_islands(leave_out=("ALK_", "EML4_")), reference,
+                Path(tmp),
+            )  # fmt: skip
             align(plan.sample_id, reads, plain, bam, Path(tmp))
     key_path.write_text(json.dumps(key, indent=1))
     return {"sample_id": plan.sample_id, "simulated": True, "seconds": time.time() - started}
-
-
-def plain_reference_with_index() -> Path:
-    """test_data/.build's plain reference and bwa index when they match the bundled one (kept by
-    make_test_data.py), else built once into benchmarks/out/bypass/reference/."""
-    checksum = BUNDLED_PLAIN.parent / "reference.fa.sha256"
-    if (
-        all(Path(f"{BUNDLED_PLAIN}{s}").exists() for s in (".fai", *BWA_SUFFIXES))
-        and checksum.exists()
-    ):
-        with (
-            pysam.FastaFile(str(REFERENCE_GZ)) as bundled,
-            pysam.FastaFile(str(BUNDLED_PLAIN)) as plain,
-        ):
-            if list(bundled.references) == list(plain.references) and list(bundled.lengths) == list(
-                plain.lengths
-            ):
-                return BUNDLED_PLAIN
-    plain = OUT / "reference" / "reference.fa"
-    plain.parent.mkdir(parents=True, exist_ok=True)
-    if not Path(f"{plain}.bwt").exists():
-        print("building the plain reference and its bwa index (about 15 minutes)", file=sys.stderr)
-        with open(plain, "wb") as out:
-            subprocess.run(["bgzip", "-dc", str(REFERENCE_GZ)], check=True, stdout=out)
-        subprocess.run(["samtools", "faidx", str(plain)], check=True)
-        subprocess.run(["bwa", "index", str(plain)], check=True, stderr=subprocess.DEVNULL)
-    return plain
 
 
 # ------------------------------------------------------------------ the pipeline
@@ -446,7 +392,7 @@ def main() -> None:
         print(write_report(rows, json.loads(META_PATH.read_text())))
         return
     BAMS.mkdir(parents=True, exist_ok=True)
-    plain = plain_reference_with_index()
+    plain = plain_reference_with_index(OUT)
     planted = planted_variants(plain)
     started = time.time()
     with ProcessPoolExecutor(max_workers=args.workers) as pool:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import os
 import platform
@@ -36,16 +35,23 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+sys.path.insert(0, str(REPO / "benchmarks"))  # bundled_inputs
 sys.path.insert(0, str(REPO / "test_data"))  # the read simulator
 
 import numpy as np  # noqa: E402
 import pysam  # noqa: E402
+from bundled_inputs import (  # noqa: E402
+    PANEL_BED,
+    REFERENCE_GZ,
+    FastaSlices,
+    file_md5,
+    panel_islands,
+    plain_reference_with_index,
+)
 from simulate import (  # noqa: E402
     SampleSpec,
-    Target,
     align,
     amplification_multiplier,
-    merge_targets_into_islands,
     simulate_reads,
 )
 
@@ -67,9 +73,6 @@ TSV_PATH = OUT / "cnv_benchmark.tsv"
 META_PATH = OUT / "cnv_benchmark.meta.json"
 REPORT_PATH = REPO / "benchmarks" / "results" / "cnv_benchmark.md"
 CONFIG_PATH = REPO / "config.yaml"
-REFERENCE_GZ = REPO / "test_data" / "reference" / "chr2_alk_panel.fa.gz"
-PANEL_BED = REPO / "test_data" / "panel" / "alk_panel_targets.bed"
-BUNDLED_PLAIN = REPO / "test_data" / ".build" / "reference.fa"
 REGIONS_TSV = REPO / "resources" / "cnv_genes.tsv"
 
 CHROM = "chr2"
@@ -82,7 +85,6 @@ REPLICATES, QUICK_REPLICATES = 2, 1
 N_NEGATIVES, QUICK_NEGATIVES = 12, 3  # purities cycle through PURITIES
 N_NORMALS = 6
 ESTIMATE_TOLERANCE = 0.25  # target: estimated copy number within 25% of the truth
-BWA_SUFFIXES = (".amb", ".ann", ".bwt", ".pac", ".sa")
 
 TSV_COLUMNS = [
     "sample_id", "group", "true_copy_number", "purity", "replicate", "fold_coverage",
@@ -140,37 +142,6 @@ def alk_3prime_region() -> tuple[str, int, int]:
     return (CHROM, alk.c_to_g(len(alk.cds)) - 2_000, exon20_start + 900)
 
 
-def panel_islands():
-    """The bundled panel's targets (BED, 0-based) as simulate islands."""
-    targets = []
-    with open(PANEL_BED) as handle:
-        for line in handle:
-            if line.strip() and not line.startswith(("#", "track")):
-                chrom, start, end, name = line.rstrip("\n").split("\t")[:4]
-                targets.append(Target(chrom, int(start) + 1, int(end), name))
-    return merge_targets_into_islands(sorted(targets, key=lambda t: t.start))
-
-
-class FastaSlices:
-    """One contig as simulate reads it (reference[start:end] -> bytes), fetched from the bgzip
-    FASTA on demand instead of holding the 242 Mb contig in memory."""
-
-    def __init__(self, path: Path, chrom: str):
-        self.fasta = pysam.FastaFile(str(path))
-        self.chrom = chrom
-
-    def __getitem__(self, part: slice) -> bytes:
-        return self.fasta.fetch(self.chrom, part.start, part.stop).encode()
-
-
-def file_md5(path: Path) -> str:
-    digest = hashlib.md5()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def cache_key(plan: Plan, alk_3prime: tuple[str, int, int]) -> dict:
     """What a cached BAM must match: the spec, the reference, the panel and the simulator."""
     spec = plan.spec(alk_3prime)
@@ -201,33 +172,16 @@ def simulate_one(plan: Plan, alk_3prime, plain_reference: Path, fresh: bool) -> 
     key_path.unlink(missing_ok=True)
     islands = panel_islands()
     # Every contig of the bundled reference: the panel's islands lie on several.
-    with pysam.FastaFile(str(REFERENCE_GZ)) as fasta:
-        reference = {chrom: FastaSlices(REFERENCE_GZ, chrom) for chrom in fasta.references}
-    with tempfile.TemporaryDirectory(prefix=f"cnvb_{plan.sample_id}_", dir=OUT) as tmp:
+    with (
+        pysam.FastaFile(str(REFERENCE_GZ)) as fasta,
+        tempfile.TemporaryDirectory(prefix=f"cnvb_{plan.sample_id}_", dir=OUT) as tmp,
+    ):
+        reference = {chrom: FastaSlices(fasta, chrom) for chrom in fasta.references}
         workdir = Path(tmp)
         reads = simulate_reads(plan.spec(alk_3prime), islands, reference, workdir)
         align(plan.sample_id, reads, plain_reference, bam, workdir)
     key_path.write_text(json.dumps(key, indent=1))
     return {"sample_id": plan.sample_id, "simulated": True, "seconds": time.time() - started}
-
-
-def plain_reference_with_index() -> Path:
-    """The bundled reference as plain FASTA with .fai and bwa index: test_data/.build when it is
-    there and matches the bgzip FASTA, else built once into benchmarks/out/cnv/reference/."""
-    if all(Path(f"{BUNDLED_PLAIN}{s}").exists() for s in (".fai", *BWA_SUFFIXES)):
-        return BUNDLED_PLAIN
-    plain = OUT / "reference" / "reference.fa"
-    plain.parent.mkdir(parents=True, exist_ok=True)
-    if not Path(f"{plain}.bwt").exists():
-        print("building the plain reference and its bwa index (a few minutes)", file=sys.stderr)
-        with open(plain, "wb") as out:
-            subprocess.run(["bgzip", "-dc", str(REFERENCE_GZ)], check=True, stdout=out)
-        subprocess.run(["samtools", "faidx", str(plain)], check=True)
-        subprocess.run(["bwa", "index", str(plain)], check=True, stderr=subprocess.DEVNULL)
-    return plain
-
-
-# ------------------------------------------------------------------ the pipeline's chain
 
 
 def cnvkit() -> str:
@@ -658,7 +612,7 @@ def main() -> None:
 
     plans = plan_samples(args.quick)
     alk_3prime = alk_3prime_region()
-    plain = plain_reference_with_index()
+    plain = plain_reference_with_index(OUT)
     print(f"{len(plans)} samples; reference {plain}", file=sys.stderr)
 
     # 1. BAMs (cached).
