@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from alkres.knowledge.bypass import BYPASS_FILE, NO_SOURCE, load_bypass_catalogue
+from alkres.knowledge.bypass import (
+    BYPASS_FILE,
+    NO_SOURCE,
+    load_bypass_catalogue,
+    site_classification,
+)
 from alkres.knowledge.transcript import DEFAULT_RESOURCES_DIR, GENE_TRANSCRIPTS_FILE
 
 
@@ -24,14 +29,44 @@ def test_the_issue_hotspots_are_catalogued(catalogue):
         "KRAS G12", "KRAS G13", "KRAS Q61", "NRAS Q61", "BRAF V600", "MAP2K1 Q56", "MAP2K1 K57",
         "MAP2K1 E203", "PIK3CA E542", "PIK3CA E545", "PIK3CA H1047", "EGFR exon 19 deletion",
         "EGFR L858", "EGFR T790", "EGFR exon 20 insertion", "MET exon 14 skipping",
-        "MET amplification", "NF2 loss", "TP53 mutation",
+        "MET amplification", "NF2 loss", "TP53 mutation", "TP53 R175", "TP53 Y220", "TP53 G245",
+        "TP53 R248", "TP53 R249", "TP53 R273", "TP53 R282",
     } <= labels  # fmt: skip
 
 
 def test_tp53_is_a_co_mutation_and_the_rest_bypass(catalogue):
-    kinds = {entry.gene: entry.classification for entry in catalogue}
-    assert kinds.pop("TP53") == "co_mutation"
-    assert set(kinds.values()) == {"bypass"}
+    tp53 = [entry for entry in catalogue if entry.gene == "TP53"]
+    assert {entry.classification for entry in tp53} == {"co_mutation"}
+    assert {e.classification for e in catalogue if e.gene != "TP53"} == {"bypass"}
+    # the gene as a whole (any damaging variant, from the callers) and its hotspot codons
+    assert [(e.alteration, e.kind) for e in tp53] == [("mutation", "co_mutation")] + [
+        (codon, "codon") for codon in ("R175", "Y220", "G245", "R248", "R249", "R273", "R282")
+    ]
+
+
+def test_tp53_hotspot_codons_carry_the_gene_rows_sourced_role_and_their_hotspot_source(
+    catalogue,
+):
+    gene_row = next(e for e in catalogue if e.label == "TP53 mutation")
+    for entry in catalogue:
+        if entry.gene != "TP53" or entry.kind != "codon":
+            continue
+        assert entry.role.startswith("not a resistance mechanism"), entry.label
+        assert (entry.role, entry.role_source, entry.role_status) == (
+            gene_row.role, gene_row.role_source, "verified",
+        ), entry.label  # fmt: skip
+        assert (entry.implication, entry.implication_status) == (
+            gene_row.implication, "verified",
+        ), entry.label  # fmt: skip
+        assert "doi:10.1038/cddis.2014.75" in entry.activation_source, entry.label
+        assert f"cancer hotspots v2 ({entry.alteration}," in entry.activation_source, entry.label
+
+
+def test_site_classification_follows_the_catalogue_row(catalogue):
+    assert site_classification("TP53", "R273", catalogue) == "co_mutation"
+    assert site_classification("KRAS", "G12", catalogue) == "bypass"
+    assert site_classification("MET", "exon 14 skipping (donor)", catalogue) == "bypass"
+    assert site_classification("EGFR", "exon 19 deletion", catalogue) == "bypass"
 
 
 def test_verified_statements_name_their_sources(catalogue):

@@ -55,8 +55,9 @@ def test_every_bypass_variant_is_found_with_its_name_class_and_vaf(alterations, 
         ), row  # fmt: skip
         assert abs(float(row["vaf"]) - float(expected["vaf"])) < 0.06, row
         assert row["tier"] in ("II", "III"), row
-        if expected["gene"] != "TP53":  # a hotspot call: the genotyper's, with a caller's or not
-            assert row["callers"].startswith("alkres_hotspot"), row
+        # every truth variant lies at a hotspot (TP53 R273H too): the genotyper's call, with a
+        # caller's or not
+        assert row["callers"].startswith("alkres_hotspot"), row
 
 
 def test_exon_19_deletion_names_its_catalogue_row(alterations):
@@ -156,3 +157,20 @@ def test_cohort_summary_counts_bypass_by_gene(pipeline_run, truth):
     for gene in ("KRAS", "BRAF", "EGFR", "PIK3CA", "MET"):
         assert gene in by_gene, by_gene
     assert "TP53" not in by_gene  # a co-mutation, not a bypass mechanism
+
+
+def test_tp53_hotspot_codons_are_co_mutation_sites_never_bypass(pipeline_run, hotspots, truth):
+    tp53 = [r for r in hotspots if r["gene"] == "TP53"]
+    assert {r["codon"] for r in tp53} >= {"R175", "R248", "R273"}
+    (r273h,) = [r for r in truth if r["gene"] == "TP53" and r["alteration"] == "R273H"]
+    (call,) = [r for r in tp53 if r["sample_id"] == r273h["sample_id"] and r["codon"] == "R273"]
+    assert call["status"] == "mutant", call
+    report = json.loads(
+        (pipeline_run / "patients" / r273h["patient_id"] / "report.json").read_text()
+    )
+    (biopsy,) = [b for b in report["biopsies"] if b["sample_id"] == r273h["sample_id"]]
+    assert "R273H" in {r["alteration"] for r in biopsy["co_mutations"] if r["gene"] == "TP53"}
+    assert "TP53" not in {r["gene"] for r in biopsy["bypass_alterations"]}
+    assert "TP53" not in {r["gene"] for r in biopsy["bypass_hotspots"]}
+    assert {r["gene"] for r in biopsy["co_mutation_hotspots"]} == {"TP53"}
+    assert "TP53" not in report["interpretation"]["headline"]

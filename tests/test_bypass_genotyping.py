@@ -1,13 +1,20 @@
 """Genotyping of the bypass hotspots on hand-built alignments: a KRAS codon (minus strand), an
 EGFR exon 19 deletion region and the MET exon 14 splice sites (plus strand), each read with its
 real exon structure; calls against a background, sites off the panel, genes the reference lacks;
-and the annotation and classification of the calls and of TP53 caller variants."""
+the annotation and classification of the calls and of TP53 caller variants; and TP53's hotspot
+codons, genotyped the same way and reported as co-mutation sites, never as bypass."""
 
 import pysam
 import pytest
 from simulate import Target, apply_variants, build_reference, merge_targets_into_islands
 
-from alkres.biopsy.biopsy import alteration_tier, bypass_entry
+from alkres.biopsy.biopsy import (
+    alteration_tier,
+    biopsy_from_record,
+    build_records,
+    bypass_entry,
+    load_context,
+)
 from alkres.knowledge.bypass import load_bypass_catalogue
 from alkres.knowledge.transcript import (
     GENETIC_CODE,
@@ -30,6 +37,9 @@ from alkres.mutations.hotspot_counts import (
 )
 from alkres.mutations.statistics import BackgroundRate
 from alkres.mutations.variants import Variant, cds_edit_to_variant, codon_substitution
+from alkres.reports.cohort_report import summary_rows
+from alkres.reports.html import render_patient_html
+from alkres.reports.patient_report import patient_report
 
 CATALOGUE = load_bypass_catalogue()
 # The real codons around the hotspots (HGVS names: KRAS c.34G>T p.G12C; EGFR c.2235_2249del
@@ -37,6 +47,8 @@ CATALOGUE = load_bypass_catalogue()
 REAL_CODONS = {
     "KRAS": {12: "GGT", 13: "GGC", 61: "CAA"},
     "EGFR": {745: "AAG", 746: "GAA", 747: "TTA", 748: "AGA", 749: "GAA", 750: "GCA", 751: "ACA"},
+    # NM_000546 (c.818G>A is p.R273H on CGT)
+    "TP53": {175: "CGC", 220: "TAT", 245: "GGC", 248: "CGG", 249: "AGG", 273: "CGT", 282: "CGG"},
 }
 FIRST_CODON = {}
 for codon, amino_acid in sorted(GENETIC_CODE.items()):
@@ -359,9 +371,9 @@ def test_tp53_caller_variant_is_a_co_mutation(tmp_path):
     assert rows[0]["classification"] == "benign_polymorphism"
 
 
-@pytest.mark.parametrize("gene", ["KRAS", "EGFR", "MET", "BRAF", "PIK3CA", "MAP2K1"])
+@pytest.mark.parametrize("gene", ["KRAS", "EGFR", "MET", "BRAF", "PIK3CA", "MAP2K1", "TP53"])
 def test_every_catalogued_hotspot_gets_a_site(gene):
-    strand = {"KRAS": -1, "BRAF": -1}.get(gene, 1)
+    strand = {"KRAS": -1, "BRAF": -1, "TP53": -1}.get(gene, 1)
     transcript, _ = shifted_transcript(gene, strand, "chrN")
     sites = bypass_sites(transcript, entries(gene))
     expected = sum(2 if e.kind == "splice" else 1 for e in entries(gene))
@@ -369,3 +381,231 @@ def test_every_catalogued_hotspot_gets_a_site(gene):
     for site in sites:
         if site.kind == "codon":
             assert transcript.protein[site.codon - 1] == site.label[0]
+
+
+# ------------------------------------------------------------------ TP53 hotspot codons
+
+
+def _tp53_exon8(tmp_path):
+    """TP53 (minus strand) on its own contig, read over exon 8: hotspot codons R273 and R282."""
+
+    def span(t):
+        return min(t.codon_positions(262)) - 60, max(t.codon_positions(306)) + 60
+
+    return Locus(tmp_path, "TP53", -1, "chr17", span)
+
+
+def _tp53_reads(locus, n_mutant, n_total, variant=None):
+    """n_total single reads over codon 273, the first n_mutant of them carrying ``variant``."""
+    centre = min(locus.transcript.codon_positions(273))
+    mutant = locus.haplotype([variant]) if variant else locus.haplotype()
+    wild = locus.haplotype()
+
+    def seq(hap):
+        return lambda start: hap[start - locus.island.start : start - locus.island.start + 100]
+
+    return reads_over(locus, centre, n_mutant, seq(mutant), lambda s: "100M", "m") + reads_over(
+        locus, centre, n_total - n_mutant, seq(wild), lambda s: "100M", "w"
+    )
+
+
+def _tp53_calls(tmp_path, locus, reads):
+    sites = tuple(s for s in locus.sites if s.codon in (273, 282))
+    bam = locus.bam(tmp_path / "tp53.bam", reads)
+    fragments, counts = genotype_alignment(bam, locus.fasta, locus.transcript, sites,
+                                           ReadFilters())  # fmt: skip
+    background = {(site.key, "*"): BackgroundRate(0, 2000, 4) for site in sites}
+    return call_sample("S1", "P1", [GeneSites("TP53", locus.transcript, sites)], fragments,
+                       counts, background, None, calling_parameters({}))  # fmt: skip
+
+
+def _tp53_genes(locus):
+    fasta = pysam.FastaFile(str(locus.fasta))
+    sites = tuple(s for s in locus.sites if s.codon in (273, 282))
+    return {"TP53": BypassGene(locus.transcript, sites,
+                               lambda s, e: fasta.fetch("chr17", s - 1, e).upper())}  # fmt: skip
+
+
+def test_tp53_hotspot_codons_are_catalogued_co_mutation_sites():
+    tp53 = [e for e in CATALOGUE if e.gene == "TP53" and e.kind == "codon"]
+    assert [e.alteration for e in tp53] == ["R175", "Y220", "G245", "R248", "R249", "R273", "R282"]
+    assert {e.classification for e in tp53} == {"co_mutation"}
+    transcript, _ = shifted_transcript("TP53", -1, "chr17")
+    sites = bypass_sites(transcript, tp53)
+    assert [s.key for s in sites] == [f"TP53 {e.alteration}" for e in tp53]
+    # the real codons: R273 is CGT, so R273H (c.818G>A) is one base away
+    assert transcript.codon_ref(273) == "CGT"
+    assert "H" in watched_alleles(None, sites[5], transcript)
+
+
+def test_tp53_r273h_at_5_percent_is_called_as_a_co_mutation_once(tmp_path):
+    locus = _tp53_exon8(tmp_path)
+    r273h = codon_substitution(locus.transcript, 273, "CAT")  # c.818G>A
+    assert (r273h.ref, r273h.alt) == ("C", "T")  # the plus strand of a minus-strand gene
+    result = _tp53_calls(tmp_path, locus, _tp53_reads(locus, 25, 500, r273h))
+    calls = {row["codon"]: row for row in result.hotspot_rows}
+    assert calls["R273"]["status"] == "mutant" and calls["R273"]["gene"] == "TP53"
+    assert calls["R282"]["status"] == "wild_type"
+    (mutation,) = result.mutation_rows
+    assert (mutation["gene"], mutation["alteration"]) == ("TP53", "R273H")
+    assert mutation["vaf"] == 0.05
+    assert (mutation["pos"], mutation["ref"], mutation["alt"]) == (r273h.pos, "C", "T")
+    # freebayes saw it too, with a QUAL far below the callers' filter (pooled-continuous mode)
+    key = (r273h.chrom, r273h.pos, r273h.ref, r273h.alt)
+    callers = {key: CallerVariant(*key, 500, 25, 0.5, ["freebayes"])}
+    rows, annotated = bypass_alteration_rows(
+        "S1", "P1", [{**mutation, "patient_id": "P1", "sample_id": "S1"}], callers,
+        _tp53_genes(locus), CallerFilters(), {}, 0.35, CATALOGUE,
+    )  # fmt: skip
+    (row,) = rows  # one row: the caller's variant at the site is the genotyper's to decide
+    assert (row["gene"], row["alteration"], row["classification"]) == (
+        "TP53", "R273H", "co_mutation",
+    )  # fmt: skip
+    assert row["callers"] == "alkres_hotspot,freebayes"
+    assert row["hgvs_c"].endswith("c.818G>A")
+    assert annotated[key][1] == "hotspot_site"
+    tier = alteration_tier({**row, "type": "snv"}, None, {}, {}, CATALOGUE)
+    assert (tier["tier"], tier["tier_level"]) == ("II", "D")
+    assert tier["tier_reason"].startswith("prognostic co-mutation")
+    # germline-like in a normal: a polymorphism, as at a bypass hotspot
+    germline = {**mutation, "vaf": 0.5}
+    rows, _ = bypass_alteration_rows("S1", "P1", [germline], {}, _tp53_genes(locus),
+                                     CallerFilters(), {key: 0.5}, 0.35, CATALOGUE)  # fmt: skip
+    assert [r["classification"] for r in rows] == ["benign_polymorphism"]
+
+
+def test_a_tp53_caller_variant_the_genotyper_does_not_confirm_is_not_reported(tmp_path):
+    locus = _tp53_exon8(tmp_path)
+    r273h = codon_substitution(locus.transcript, 273, "CAT")
+    key = (r273h.chrom, r273h.pos, r273h.ref, r273h.alt)
+    callers = {key: CallerVariant(*key, 500, 40, 300.0, ["bcftools", "freebayes"])}
+    rows, annotated = bypass_alteration_rows("S1", "P1", [], callers, _tp53_genes(locus),
+                                             CallerFilters(), {}, 0.35, CATALOGUE)  # fmt: skip
+    assert rows == []
+    assert annotated[key][1] == "hotspot_site"
+
+
+def test_tp53_variants_off_the_hotspot_substitutions_stay_with_the_callers(tmp_path):
+    locus = _tp53_exon8(tmp_path)
+    t = locus.transcript
+    # a missense change at codon 280 (no hotspot here) and a 1-base deletion in codon 273
+    r280 = codon_substitution(t, 280, "AAA" if t.codon_ref(280) != "AAA" else "AAG")
+    c818 = t.codon_positions(273)[1]  # genomic base of c.818
+    ref = locus.reference[c818 - 2 : c818].decode()
+    frameshift = Variant("chr17", c818 - 1, ref, ref[0])
+    callers = {
+        (v.chrom, v.pos, v.ref, v.alt): CallerVariant(v.chrom, v.pos, v.ref, v.alt, 500, 100,
+                                                      300.0, ["freebayes"])
+        for v in (r280, frameshift)
+    }  # fmt: skip
+    rows, annotated = bypass_alteration_rows("S1", "P1", [], callers, _tp53_genes(locus),
+                                             CallerFilters(), {}, 0.35, CATALOGUE)  # fmt: skip
+    assert len(rows) == 2
+    assert {r["classification"] for r in rows} == {"co_mutation"}
+    assert {r["callers"] for r in rows} == {"freebayes"}
+    assert {filter_name for _, filter_name in annotated.values()} == {"PASS"}
+    assert any(r["alteration"].startswith("R280") for r in rows)
+    assert any("fs" in r["hgvs_p"] or "del" in r["hgvs_c"] for r in rows)
+
+
+def test_a_wild_type_tp53_hotspot_has_a_limit_of_detection(tmp_path):
+    locus = _tp53_exon8(tmp_path)
+    result = _tp53_calls(tmp_path, locus, _tp53_reads(locus, 0, 500))
+    assert not result.mutation_rows
+    for row in result.hotspot_rows:
+        assert row["gene"] == "TP53"
+        assert row["status"] == "wild_type", row
+        assert 0 < float(row["lod_vaf"]) < 0.05, row
+        assert row["detail"].startswith("wild type; detectable down to")
+
+
+def _biopsy_rows(tmp_path, n_mutant):
+    """A biopsy's alteration and hotspot rows with TP53 R273 and R282 genotyped from reads, a
+    TP53 hotspot off the panel, and a KRAS G12 bypass hotspot wild type."""
+    locus = _tp53_exon8(tmp_path)
+    r273h = codon_substitution(locus.transcript, 273, "CAT")
+    result = _tp53_calls(tmp_path, locus, _tp53_reads(locus, n_mutant, 500, r273h))
+    rows, _ = bypass_alteration_rows("S1", "P1", result.mutation_rows, {}, _tp53_genes(locus),
+                                     CallerFilters(), {}, 0.35, CATALOGUE)  # fmt: skip
+    hotspots = [
+        *result.hotspot_rows,
+        {"patient_id": "P1", "sample_id": "S1", "gene": "TP53", "codon": "R175", "depth": 0,
+         "status": "not_assessable", "detail": "not on the panel: no capture target covers TP53"
+         " R175", "lod_vaf": ""},
+        {"patient_id": "P1", "sample_id": "S1", "gene": "KRAS", "codon": "G12", "depth": 500,
+         "status": "wild_type", "detail": "wild type; detectable down to 2.0% VAF at 500x",
+         "lod_vaf": "0.0200"},
+        {"patient_id": "P1", "sample_id": "S1", "gene": "ALK", "codon": "G1202", "depth": 500,
+         "status": "wild_type", "detail": "", "lod_vaf": "0.0200"},
+    ]  # fmt: skip
+    return [{k: "" if v is None else str(v) for k, v in r.items()} for r in rows], hotspots
+
+
+def test_tp53_hotspot_calls_are_co_mutations_in_the_biopsy_and_its_report(tmp_path):
+    alterations, hotspots = _biopsy_rows(tmp_path, 25)
+    sample = {"sample_id": "S1", "patient_id": "P1", "sample_type": "tumor",
+              "specimen": "tissue", "collection_date": "2024-01-01",
+              "prior_tkis_list": ["alectinib"], "tumor_purity": "0.5"}  # fmt: skip
+    copy_number = [{"sample_id": "S1", "region": "ALK", "gene": "ALK", "copy_number": "2.0",
+                    "status": "not_amplified", "ci_low": "1.8", "ci_high": "2.2",
+                    "detail": ""}]  # fmt: skip
+    context = load_context()
+    (record,) = build_records([sample], {"S1": {"verdict": "pass", "reasons": ""}},
+                              alterations, hotspots, copy_number, context=context)  # fmt: skip
+    rows = record["rows"]
+    assert [r["alteration"] for r in rows["co_mutations"]] == ["R273H"]
+    assert rows["bypass"] == []
+    assert record["mechanisms"] == []  # a co-mutation is never a resistance mechanism
+    assert record["result"]["status"] != "mechanism"
+    assert [r["codon"] for r in rows["co_mutation_hotspots"]] == ["R273", "R282", "R175"]
+    assert [(r["gene"], r["codon"]) for r in rows["bypass_hotspots"]] == [("KRAS", "G12")]
+    # TP53 off the panel is no bypass gene the panel cannot show
+    assert not any("TP53" in c["text"] for c in record["caveats"])
+    interpretation = record["interpretation"]
+    assert "TP53" not in interpretation["headline"]
+    assert all("TP53" not in m["mechanism"] for m in interpretation["mechanisms"])
+    section = record["report_section"]
+    assert section["bypass_alterations"] == []
+    assert [r["alteration"] for r in section["co_mutations"]] == ["R273H"]
+    assert section["co_mutations"][0]["tier_reason"].startswith("prognostic co-mutation")
+    assert [h["codon"] for h in section["bypass_hotspots"]] == ["G12"]
+    tp53_sites = {h["codon"]: h for h in section["co_mutation_hotspots"]}
+    assert tp53_sites["R273"]["status"] == "mutant"
+    assert tp53_sites["R282"]["status"] == "wild_type" and tp53_sites["R282"]["lod_vaf"]
+    assert tp53_sites["R175"]["status"] == "not_assessable"
+    biopsy = biopsy_from_record(record)
+    summary = {r["metric"]: r["value"] for r in summary_rows([biopsy], {})}
+    assert summary["patients_with_bypass_alteration"].startswith("0/1")
+    report = patient_report("P1", [record], None, {"alkres_version": "test",
+                            "knowledge_base_version": "test", "reference_build": "GRCh38",
+                            "tools": {}, "thresholds": {}})  # fmt: skip
+    html = render_patient_html(report, {})
+    bypass_table = html.split('<table class="bypass-hotspots">')[1].split("</table>")[0]
+    co_table = html.split('<table class="co-mutation-hotspots">')[1].split("</table>")[0]
+    assert "TP53" not in bypass_table and "KRAS" in bypass_table
+    assert "R273" in co_table and "R282" in co_table
+    assert "TP53 hotspot codons (prognostic co-mutation sites, not resistance mechanisms)" in html
+    assert '<table class="bypass">' not in html  # no bypass alteration table
+    co_mutations = html.split('<table class="co-mutations">')[1].split("</table>")[0]
+    assert "R273H" in co_mutations
+
+
+def test_wild_type_tp53_hotspots_are_counted_apart_from_the_bypass_hotspots(tmp_path):
+    alterations, hotspots = _biopsy_rows(tmp_path, 0)
+    assert alterations == []
+    sample = {"sample_id": "S1", "patient_id": "P1", "sample_type": "tumor",
+              "specimen": "tissue", "collection_date": "2024-01-01",
+              "prior_tkis_list": ["alectinib"], "tumor_purity": "0.5"}  # fmt: skip
+    (record,) = build_records([sample], {"S1": {"verdict": "pass", "reasons": ""}}, [],
+                              hotspots, [])  # fmt: skip
+    section = record["report_section"]
+    assert {h["codon"]: h["status"] for h in section["co_mutation_hotspots"]} == {
+        "R273": "wild_type", "R282": "wild_type", "R175": "not_assessable",
+    }  # fmt: skip
+    assert [h["codon"] for h in section["bypass_hotspots"]] == ["G12"]
+    report = patient_report("P1", [record], None, {"alkres_version": "test",
+                            "knowledge_base_version": "test", "reference_build": "GRCh38",
+                            "tools": {}, "thresholds": {}})  # fmt: skip
+    html = render_patient_html(report, {})
+    assert "1 of 1 hotspots wild type" in html  # the bypass count leaves TP53 out
+    assert "2 of 3 hotspot codons wild type" in html

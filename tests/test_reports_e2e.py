@@ -77,11 +77,16 @@ def test_every_report_value_is_a_row_of_the_tables(reports, tables):
                     if all(row[key] == value for key, value in item.items())
                 ]  # fmt: skip
                 assert matches, (sample_id, item)
-            for section, alk in (("hotspots", True), ("bypass_hotspots", False)):
+            # ALK's codons, the bypass hotspots, and TP53's hotspot codons (co-mutation sites)
+            for section, genes in (
+                ("hotspots", lambda gene: gene == "ALK"),
+                ("bypass_hotspots", lambda gene: gene not in ("ALK", "TP53")),
+                ("co_mutation_hotspots", lambda gene: gene == "TP53"),
+            ):
                 table_hotspots = [
                     {k: row[k] for k in ("codon", "depth", "status", "detail", "lod_vaf")}
                     for row in tables["hotspots"]
-                    if row["sample_id"] == sample_id and (row["gene"] == "ALK") == alk
+                    if row["sample_id"] == sample_id and genes(row["gene"])
                 ]
                 # The hotspot call as the table has it; the status weighed against the tumour
                 # content may only turn a wild type into not assessable, with the reason.
@@ -91,7 +96,8 @@ def test_every_report_value_is_a_row_of_the_tables(reports, tables):
                     for h in biopsy[section]
                 ]  # fmt: skip
                 assert shown_hotspots == table_hotspots, (sample_id, section)
-            for h in biopsy["hotspots"] + biopsy["bypass_hotspots"]:
+            shown = biopsy["hotspots"] + biopsy["bypass_hotspots"] + biopsy["co_mutation_hotspots"]
+            for h in shown:
                 assert h["status"] == h["call"] or (
                     h["call"] == "wild_type" and h["status"] == "not_assessable" and h["assessment"]
                 ), (sample_id, h)

@@ -31,7 +31,7 @@ from alkres.biopsy.model import (
 from alkres.fusion.naming import load_variant_names, load_variant_notes
 from alkres.inputs.tki_vocabulary import APPROVED, Agent, load_agents
 from alkres.io import atomic_output, log_to
-from alkres.knowledge.bypass import BypassEntry, load_bypass_catalogue
+from alkres.knowledge.bypass import BypassEntry, load_bypass_catalogue, site_classification
 from alkres.knowledge.knowledge import (
     CLINICAL_LEVELS,
     LEVELS,
@@ -119,10 +119,13 @@ def assemble_biopsy(
     copy_number: Sequence[Mapping],
     fusions: Sequence[Mapping] = (),
     fusion_status: Mapping | None = None,
+    bypass: Sequence[BypassEntry] | None = None,
 ) -> Biopsy:
     """A tumour biopsy from its sheet row, its final QC verdict ({verdict, reasons}) and the
     rows of its tables: each alteration row sorted into mutations, fusion, amplification,
-    bypass or other variants."""
+    bypass, co-mutations or other variants, and each hotspot of another gene than ALK into
+    the bypass sites or the co-mutation sites (TP53's hotspot codons) as its row of the bypass
+    catalogue (``bypass``, default the bundled one) classifies it."""
     sample_id = sample["sample_id"]
     biopsy = Biopsy(
         sample_id=sample_id,
@@ -151,7 +154,14 @@ def assemble_biopsy(
             biopsy.other_variants.append(dict(row))
     own = [dict(r) for r in hotspots if r["sample_id"] == sample_id]
     biopsy.hotspots = [r for r in own if r.get("gene", "ALK") == "ALK"]
-    biopsy.bypass_hotspots = [r for r in own if r.get("gene", "ALK") != "ALK"]
+    others = [r for r in own if r.get("gene", "ALK") != "ALK"]
+    if others and bypass is None:
+        bypass = load_bypass_catalogue()
+    for row in others:
+        if site_classification(row["gene"], row["codon"], bypass or ()) == "co_mutation":
+            biopsy.co_mutation_hotspots.append(row)
+        else:
+            biopsy.bypass_hotspots.append(row)
     biopsy.copy_number = [dict(r) for r in copy_number if r["sample_id"] == sample_id]
     biopsy.fusions = [dict(r) for r in fusions if r["sample_id"] == sample_id]
     biopsy.fusion_status = dict(fusion_status or {})
@@ -207,6 +217,19 @@ def biopsy_section(
                 "assessment": assessed["reason"],
             }
             for row, assessed in zip(biopsy.bypass_hotspots, biopsy.bypass_assessment, strict=True)
+        ],
+        # TP53's hotspot codons: co-mutation sites (prognostic), never resistance mechanisms
+        "co_mutation_hotspots": [
+            {
+                "gene": row["gene"],
+                **pick(row, HOTSPOT_FIELDS),
+                "call": row["status"],
+                "status": assessed["status"],
+                "assessment": assessed["reason"],
+            }
+            for row, assessed in zip(
+                biopsy.co_mutation_hotspots, biopsy.co_mutation_assessment, strict=True
+            )
         ],
         "hotspots": [
             {
@@ -566,7 +589,8 @@ def interpretation_section(
 
 
 ROW_KINDS = ("mutations", "amplifications", "bypass", "co_mutations", "other_variants",
-             "drivers", "hotspots", "bypass_hotspots", "copy_number", "fusions")  # fmt: skip
+             "drivers", "hotspots", "bypass_hotspots", "co_mutation_hotspots", "copy_number",
+             "fusions")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -618,6 +642,7 @@ def biopsy_record(
         "tumour_content": biopsy.tumour_content,
         "codon_assessment": biopsy.codon_assessment,
         "bypass_assessment": biopsy.bypass_assessment,
+        "co_mutation_assessment": biopsy.co_mutation_assessment,
         "caveats": biopsy.caveats,
         "mechanisms": biopsy.mechanisms,
         "mutation_units": biopsy.units,
@@ -664,10 +689,11 @@ def biopsy_from_record(record: Mapping) -> Biopsy:
         tumour_content=record["tumour_content"],
         codon_assessment=list(record["codon_assessment"]),
         bypass_assessment=list(record["bypass_assessment"]),
+        co_mutation_assessment=list(record.get("co_mutation_assessment", [])),
         caveats=list(record["caveats"]),
     )
     for kind in ROW_KINDS:
-        setattr(biopsy, kind, [dict(row) for row in record["rows"][kind]])
+        setattr(biopsy, kind, [dict(row) for row in record["rows"].get(kind, [])])
     return biopsy
 
 
@@ -690,7 +716,7 @@ def build_records(
         biopsy_record(
             assemble_biopsy(
                 sample, qc.get(sample["sample_id"], {}), alterations, hotspots, copy_number,
-                fusions, fusion_statuses.get(sample["sample_id"]),
+                fusions, fusion_statuses.get(sample["sample_id"]), context.bypass or None,
             ),
             context,
         )
@@ -719,6 +745,7 @@ def main(snakemake) -> None:
     status = statuses.get(sample["sample_id"], {})
     metrics = read_qc_metrics([snakemake.input.qc]).iloc[0]
     verdict, reasons = final_verdict(metrics, status, snakemake.params.flat_reference)
+    context = load_context(InterpretationSettings(**snakemake.params.interpretation))
     biopsy = assemble_biopsy(
         sample,
         {"verdict": verdict, "reasons": reasons},
@@ -729,9 +756,9 @@ def main(snakemake) -> None:
         read_gene_tables([snakemake.input.copy_number]),
         read_fusions([snakemake.input.fusions]),
         status,
+        context.bypass,
     )  # fmt: skip
-    settings = InterpretationSettings(**snakemake.params.interpretation)
-    record = biopsy_record(biopsy, load_context(settings))
+    record = biopsy_record(biopsy, context)
     rows = [row for kind in TIERED_KINDS for row in getattr(biopsy, kind)]
     rows.sort(key=lambda r: (str(r["chrom"]), int(r["pos"] or 0), r["alteration"]))
     with atomic_output(snakemake.output.alterations) as path:

@@ -60,6 +60,8 @@ class Biopsy:
     co_mutations: list[dict] = field(default_factory=list)  # e.g. TP53: prognostic, no mechanism
     hotspots: list[dict] = field(default_factory=list)  # the ALK sites of hotspots.tsv
     bypass_hotspots: list[dict] = field(default_factory=list)  # its bypass-gene sites
+    # its co-mutation sites (TP53 hotspot codons): prognostic, never a resistance mechanism
+    co_mutation_hotspots: list[dict] = field(default_factory=list)
     copy_number: list[dict] = field(default_factory=list)
     fusions: list[dict] = field(default_factory=list)  # rows of fusions/{sample}.fusions.tsv
     fusion_status: dict = field(default_factory=dict)  # fusions/{sample}.status.json
@@ -77,6 +79,7 @@ class Biopsy:
     tumour_content: dict | None = None  # tumour_content(): value, interval, source, text
     codon_assessment: list[dict] = field(default_factory=list)  # assess_codons()
     bypass_assessment: list[dict] = field(default_factory=list)  # assess_codons(), bypass sites
+    co_mutation_assessment: list[dict] = field(default_factory=list)  # the co-mutation sites
     caveats: list[dict] = field(default_factory=list)  # plasma and copy-number caveats
 
     @property
@@ -605,6 +608,9 @@ def derive_biopsy(
     )
     biopsy.bypass_assessment = assess_codons(
         biopsy.bypass_hotspots, biopsy.tumour_content, settings.clonal_vaf_margin
+    )
+    biopsy.co_mutation_assessment = assess_codons(
+        biopsy.co_mutation_hotspots, biopsy.tumour_content, settings.clonal_vaf_margin
     )
     assess_biopsy(biopsy)
     biopsy.caveats = biopsy_caveats(biopsy, notes, settings)

@@ -2,6 +2,9 @@
 (resources/bypass_catalogue.tsv): each hotspot or alteration with its role in ALK-TKI
 resistance and what it implies, each with its level, source and status.
 
+TP53's hotspot codons are genotyped like the bypass codons, but their rows are co_mutation:
+a call there is a prognostic co-mutation, never a resistance mechanism (site_classification).
+
 The catalogue names codons of other genes: a wrong residue number would send their genotyping
 to the wrong codon, so loading checks every codon against the gene's bundled UniProt protein,
 and every role or implication marked verified against a named source.
@@ -10,6 +13,7 @@ and every role or implication marked verified against a named source.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +55,16 @@ class BypassEntry:
     @property
     def label(self) -> str:
         return f"{self.gene} {self.alteration}"
+
+
+def site_classification(gene: str, label: str, catalogue: Iterable[BypassEntry]) -> str:
+    """The classification of the catalogue row a genotyped site of ``gene`` belongs to: a
+    TP53 hotspot codon ("R273") is a co_mutation site, a KRAS codon ("G12") a bypass site; a
+    splice site's label names its side ("exon 14 skipping (donor)"). A site of no catalogue
+    row is a bypass site, as every genotyped site of another gene was before TP53's."""
+    name = label.rsplit(" (", 1)[0]
+    entry = next((e for e in catalogue if e.gene == gene and e.alteration == name), None)
+    return entry.classification if entry is not None else "bypass"
 
 
 def _proteins(directory: Path) -> dict[str, str]:

@@ -8,9 +8,10 @@ does not confirm stays in the VCF, filtered. Elsewhere in ALK the callers' varia
 and classified (VUS, synonymous, ...). A variant a normal also carries at germline-like VAF is
 a polymorphism, never a resistance mechanism.
 
-In the bypass genes a genotyped hotspot call is a bypass alteration; a caller's variant
-elsewhere in TP53 that changes the protein or a splice site is a co-mutation, one in another
-bypass gene a variant of unknown significance.
+In the bypass genes a genotyped hotspot call takes the classification of its catalogue row:
+a bypass alteration, or at a TP53 hotspot codon a co-mutation (prognostic, never a resistance
+mechanism). A caller's variant elsewhere in TP53 that changes the protein or a splice site is a
+co-mutation, one in another bypass gene a variant of unknown significance.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pysam
 
 from alkres.defaults import section_defaults
 from alkres.io import read_fai, reference_contig
+from alkres.knowledge.bypass import BypassEntry, load_bypass_catalogue, site_classification
 from alkres.knowledge.knowledge import load_knowledge_base
 from alkres.knowledge.transcript import Transcript, load_transcript
 from alkres.mutations.annotate import CODING_CONSEQUENCES, Annotation, annotate_variant, classify
@@ -393,11 +395,12 @@ def _gene_span(transcript: Transcript, flank: int = 5000) -> tuple[int, int]:
     )
 
 
-def _at_site(annotation: Annotation, pos: int, ref: str, sites) -> bool:
-    """A change the genotyper decides: at a bypass codon, inside a region's codons or within a
-    splice site's window."""
+def _at_site(annotation: Annotation, pos: int, ref: str, alt: str, sites) -> bool:
+    """A change the genotyper decides: a substitution at a genotyped codon (bypass or TP53),
+    a change inside a region's codons or within a splice site's window. An insertion or
+    deletion at a codon is left to the callers: the genotyper names no indel there."""
     for site in sites:
-        if site.kind == "codon" and annotation.codon_start is not None:
+        if site.kind == "codon" and annotation.codon_start is not None and len(ref) == len(alt):
             if annotation.codon_start <= site.codon <= (annotation.codon_end or site.codon):
                 return True
         elif site.kind == "region" and annotation.codon_start is not None:
@@ -435,10 +438,13 @@ def bypass_alteration_rows(
     filters: CallerFilters,
     normal_vafs: Mapping[tuple, float],
     germline_min_vaf: float,
+    catalogue: Sequence[BypassEntry] | None = None,
 ) -> tuple[list[dict], dict[tuple, tuple[Annotation | None, str]]]:
-    """Rows of the bypass genes and TP53: the genotyper's hotspot calls (bypass), and the
-    callers' variants elsewhere in these genes (TP53: co-mutation; others: VUS), with the
-    annotation and VCF filter of each caller variant."""
+    """Rows of the bypass genes and TP53: the genotyper's hotspot calls, each classified as
+    its catalogue row (``catalogue``, default the bundled one: bypass, or co_mutation at a
+    TP53 hotspot codon), and the callers' variants elsewhere in these genes (TP53:
+    co-mutation; others: VUS), with the annotation and VCF filter of each caller variant."""
+    catalogue = load_bypass_catalogue() if catalogue is None else catalogue
     rows, annotated = [], {}
     called: dict[str, list[str]] = {}
     for key, variant in merged.items():
@@ -453,7 +459,7 @@ def bypass_alteration_rows(
                 )  # fmt: skip
             except ValueError:
                 continue
-            if _at_site(annotation, variant.pos, variant.ref, gene.sites):
+            if _at_site(annotation, variant.pos, variant.ref, variant.alt, gene.sites):
                 annotated[key] = (annotation, "hotspot_site")
                 change = annotation.alteration or annotation.hgvs_c
                 if change:
@@ -497,7 +503,13 @@ def bypass_alteration_rows(
         key = (mutation["chrom"], int(mutation["pos"]), mutation["ref"], mutation["alt"])
         annotation = annotate_variant(gene.transcript, *key, gene.fetch)
         vaf = float(mutation["vaf"])
-        germline = is_germline(vaf, key, normal_vafs, germline_min_vaf)
+        # A germline-like variant is a polymorphism; else the catalogue row's class (bypass,
+        # or co_mutation at a TP53 hotspot codon: never a resistance mechanism).
+        classification = (
+            "benign_polymorphism"
+            if is_germline(vaf, key, normal_vafs, germline_min_vaf)
+            else site_classification(mutation["gene"], site_label(mutation["site"]), catalogue)
+        )
         callers = ["alkres_hotspot"]
         change = annotation.alteration or annotation.hgvs_c
         for caller in called.get(f"{mutation['gene']} {change}", []):
@@ -514,7 +526,7 @@ def bypass_alteration_rows(
                 mutation["alt_count"],
                 mutation["vaf"],
                 ",".join(callers),
-                "benign_polymorphism" if germline else "bypass",
+                classification,
                 alteration=mutation["alteration"],
                 phase_set=mutation["phase_set"],
                 detail=catalogue_name(mutation["site"], mutation["alteration"]),
@@ -530,16 +542,18 @@ def catalogue_name(site: str, alteration: str) -> str:
     return "" if alteration.startswith(label) else label
 
 
-def load_bypass_genes(inputs, build: str) -> dict[str, BypassGene]:
+def load_bypass_genes(
+    inputs, build: str, catalogue: Sequence[BypassEntry] | None = None
+) -> dict[str, BypassGene]:
     """The bypass genes and TP53 the reference holds (the reference check's gene table), each
-    with its genotyped sites and a reader of the reference's bases."""
-    from alkres.knowledge.bypass import load_bypass_catalogue
+    with its genotyped sites (``catalogue``, default the bundled one) and a reader of the
+    reference's bases."""
     from alkres.knowledge.transcript import load_gene_transcript
     from alkres.mutations.hotspot_counts import GENOTYPED_KINDS, bypass_sites
     from alkres.tables import read_reference_genes
 
     fasta = pysam.FastaFile(str(inputs.fasta))
-    catalogue = load_bypass_catalogue()
+    catalogue = load_bypass_catalogue() if catalogue is None else catalogue
     genes = {}
     for row in read_reference_genes(inputs.reference_genes):
         if row["status"] != "ok":
@@ -585,9 +599,11 @@ def annotate_tumour(inputs, params, outputs, sample_id: str) -> list[dict]:
         normal_vafs,
         params.germline_min_vaf,
     )
+    catalogue = load_bypass_catalogue()
     bypass_rows, bypass_annotated = bypass_alteration_rows(
         sample_id, params.patient_id, [m for m in mutations if m["gene"] != "ALK"], merged,
-        load_bypass_genes(inputs, params.build), filters, normal_vafs, params.germline_min_vaf,
+        load_bypass_genes(inputs, params.build, catalogue), filters, normal_vafs,
+        params.germline_min_vaf, catalogue,
     )  # fmt: skip
     annotated = {
         key: bypass_annotated.get(key, value) if value[0] is None else value
