@@ -70,7 +70,7 @@ VAFS, QUICK_VAFS = (0.02, 0.05, 0.10), (0.05,)
 DEPTHS, QUICK_DEPTHS = (250, 500, 1000), (500,)
 REPLICATES, QUICK_REPLICATES = 1, 1
 TARGET_REPLICATES = 3  # more replicates at the target cell (5% VAF, 500x)
-MET_COPY_NUMBERS, QUICK_MET_COPY_NUMBERS = (4, 6, 8, 12), (6, 10)
+MET_COPY_NUMBERS, QUICK_MET_COPY_NUMBERS = (4, 5, 6, 8, 12), (6, 10)
 PURITIES, QUICK_PURITIES = (0.3, 0.5, 0.7), (0.5,)
 POLYSOMY_COPY_NUMBERS, QUICK_POLYSOMY = (3, 4, 6), (4,)
 POLYSOMY_PURITIES = (0.5, 0.8)
@@ -332,7 +332,7 @@ def write_report(rows: list[dict], meta: dict) -> str:
             hit = sum(r["found"] == "yes" for r in rows_)
             lines.append(f"- **{what} at {TARGET_VAF:.0%} VAF and {TARGET_DEPTH}x: "
                          f"{hit}/{len(rows_)} called**" + (" (target: all)" if what == "bypass"
-                         else " (no target; called by bcftools and freebayes, not the genotyper)"))  # fmt: skip
+                         else " (no target; R273 is a genotyped TP53 hotspot codon, a co-mutation site)"))  # fmt: skip
         lines.insert(len(lines) - 2, "")
         lines.append("")
     false = [r for r in rows if r["expected"] == "no" and r["found"] == "yes"]

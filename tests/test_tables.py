@@ -85,7 +85,7 @@ def test_fusion_status_and_biopsy_records(tmp_path):
     assert back["schema"] == tables.BIOPSY_SCHEMA and back["result"]["status"] == "mechanism"
     other = tmp_path / "other.json"
     other.write_text(json.dumps({"sample_id": "T1"}))
-    with pytest.raises(ValueError, match="other.json: not a alkres-biopsy/4 record"):
+    with pytest.raises(ValueError, match="other.json: not a alkres-biopsy/5 record"):
         tables.read_biopsies([other])
 
 

@@ -62,7 +62,7 @@ FUSION_VARIANT_COLUMNS = [
 ]  # fmt: skip
 VERSION_COLUMNS = ["software", "version"]
 BED_COLUMNS = ["chrom", "start", "end", "name"]  # 0-based start, as BED
-BIOPSY_SCHEMA = "alkres-biopsy/4"
+BIOPSY_SCHEMA = "alkres-biopsy/5"
 
 # ------------------------------------------------------------------ primitives
 

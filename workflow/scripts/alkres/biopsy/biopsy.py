@@ -689,11 +689,11 @@ def biopsy_from_record(record: Mapping) -> Biopsy:
         tumour_content=record["tumour_content"],
         codon_assessment=list(record["codon_assessment"]),
         bypass_assessment=list(record["bypass_assessment"]),
-        co_mutation_assessment=list(record.get("co_mutation_assessment", [])),
+        co_mutation_assessment=list(record["co_mutation_assessment"]),
         caveats=list(record["caveats"]),
     )
     for kind in ROW_KINDS:
-        setattr(biopsy, kind, [dict(row) for row in record["rows"].get(kind, [])])
+        setattr(biopsy, kind, [dict(row) for row in record["rows"][kind]])
     return biopsy
 
 

@@ -378,7 +378,8 @@ def plot_copy_ratios(
     rule: AmplificationRule,
 ) -> None:
     """Bin log2 ratios in panel order, ALK (5' and kinase parts) and MET highlighted, with the
-    ratio that the amplification threshold means at this sample's purity."""
+    ratio each amplification threshold (the configured one, and MET's own) means at this
+    sample's purity."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -393,18 +394,25 @@ def plot_copy_ratios(
             continue
         colours[in_region(bins, estimate.region).to_numpy()] = colour
     axis.scatter(x, bins["log2"], s=9, c=list(colours), linewidths=0)
-    threshold = np.log2(ratio_for_copy_number(rule.min_copy_number, purity, rule.ploidy))
     axis.axhline(0, color="#555555", linewidth=0.8)
-    axis.axhline(threshold, color="#c0392b", linewidth=0.8, linestyle="--")
-    axis.text(
-        len(bins) - 1,
-        threshold,
-        f" CN {rule.min_copy_number:g}",
-        va="bottom",
-        ha="right",
-        fontsize=8,
-        color="#c0392b",
-    )
+    # One dashed line per threshold: the configured one, and a region's own (MET: 5).
+    lines: dict[float, list[str]] = {rule.min_copy_number: []}
+    for estimate in estimates:
+        if estimate.region.change == "gain":
+            copies = estimate.region.min_copy_number or rule.min_copy_number
+            lines.setdefault(copies, []).append(estimate.region.gene)
+    for index, (copies, genes) in enumerate(lines.items()):
+        threshold = np.log2(ratio_for_copy_number(copies, purity, rule.ploidy))
+        axis.axhline(threshold, color="#c0392b", linewidth=0.8, linestyle="--")
+        axis.text(  # the configured threshold labelled right, a region's own left
+            len(bins) - 1 if index == 0 else 0,
+            threshold,
+            f" CN {copies:g} ({', '.join(dict.fromkeys(genes)) or 'ALK'}) ",
+            va="bottom" if index == 0 else "top",
+            ha="right" if index == 0 else "left",
+            fontsize=8,
+            color="#c0392b",
+        )
     for name, colour in REGION_COLOURS.items():
         axis.scatter([], [], s=12, c=colour, label=name.replace("_", " "))
     axis.legend(loc="lower right", fontsize=8, frameon=False, ncol=3)
