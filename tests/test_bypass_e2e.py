@@ -6,6 +6,7 @@ and the genes the bundled reference lacks (NRAS, KIT) never called wild type."""
 import json
 
 import pytest
+import yaml
 
 from conftest import read_tsv
 
@@ -157,6 +158,10 @@ def test_cohort_summary_counts_bypass_by_gene(pipeline_run, truth):
     for gene in ("KRAS", "BRAF", "EGFR", "PIK3CA", "MET"):
         assert gene in by_gene, by_gene
     assert "TP53" not in by_gene  # a co-mutation, not a bypass mechanism
+    # The MultiQC "ALK resistance" section shows the same count, from the same computation.
+    table = (pipeline_run / "qc" / "multiqc_custom" / "alkres_resistance_mqc.tsv").read_text()
+    header = "\n".join(line[2:] for line in table.splitlines() if line.startswith("# "))
+    assert f"by gene: {by_gene}" in yaml.safe_load(header)["description"]
 
 
 def test_tp53_hotspot_codons_are_co_mutation_sites_never_bypass(pipeline_run, hotspots, truth):

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import yaml
 from test_cohort import (
     NOT_ASSESSABLE,
     NOT_DETECTED,
@@ -303,6 +304,17 @@ def test_multiqc_tables_carry_the_fusion(tmp_path):
     write_fusion_variant_table(fusion_variant_rows(biopsies), tmp_path / "fusion_mqc.tsv")
     resistance = (tmp_path / "resistance_mqc.tsv").read_text()
     assert "title: Fusion" in resistance and "EML4-ALK E6;A20 (v3a/b)" in resistance
+    assert "by gene" not in resistance  # no count given, none shown
+    write_resistance_table(resistance_rows(biopsies), tmp_path / "counted_mqc.tsv",
+                           "KRAS 1/3 (33%); MET 2/3 (67%)")  # fmt: skip
+    header = "\n".join(
+        line[2:] for line in (tmp_path / "counted_mqc.tsv").read_text().splitlines()
+        if line.startswith("# ")
+    )  # fmt: skip
+    assert (
+        "Patients with a bypass alteration, by gene: KRAS 1/3 (33%); MET 2/3 (67%)"
+        in yaml.safe_load(header)["description"]
+    )
     text = (tmp_path / "fusion_mqc.tsv").read_text()
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     assert [line.split("\t")[0] for line in lines[1:]] == [

@@ -307,7 +307,8 @@ def main(snakemake) -> None:
     with atomic_output(snakemake.output.fusion_variants) as path:
         write_fusion_variants(path, fusion_variants)
     with atomic_output(snakemake.output.multiqc_table) as path:
-        write_resistance_table(resistance_rows(biopsies), path)
+        by_gene = next(r["value"] for r in summary if r["metric"] == "patients_with_bypass_by_gene")
+        write_resistance_table(resistance_rows(biopsies), path, by_gene)
     with atomic_output(snakemake.output.multiqc_fusion_table) as path:
         write_fusion_variant_table(fusion_variants, path)
     meta = provenance(

@@ -57,14 +57,23 @@ def write_section_table(
     write_multiqc_table(path, table, meta)
 
 
-def write_resistance_table(rows: Sequence[dict], path: str | Path) -> None:
-    """The "ALK resistance" section: one row per tumour biopsy."""
+def write_resistance_table(
+    rows: Sequence[dict], path: str | Path, bypass_by_gene: str = ""
+) -> None:
+    """The "ALK resistance" section: one row per tumour biopsy, and above it the cohort
+    summary's count of patients with a bypass alteration by gene (``bypass_by_gene``, as
+    cohort/summary.tsv gives it)."""
+    counts = (
+        f" Patients with a bypass alteration, by gene: {bypass_by_gene} (cohort/summary.tsv)."
+        if bypass_by_gene
+        else ""
+    )
     section = {
         "id": "alkres_resistance",
         "section_name": "ALK resistance",
         "description": (
             "Per-biopsy resistance mechanisms and hotspot status; details in "
-            "cohort/alterations.tsv, cohort/hotspots.tsv and the patient reports."
+            "cohort/alterations.tsv, cohort/hotspots.tsv and the patient reports." + counts
         ),
         "title": "alkres: ALK resistance",
         "col1_header": "Sample",
