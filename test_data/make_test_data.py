@@ -206,8 +206,11 @@ REAL_CODING = [
     ("EGFR", 2569, "GGGCTGGCC", "codons 857-859", "IUCT hg19 chr7:55259379-55259659 (exon 21)"),
     ("MET", 2998, "TCTGTAGACTACCGAGCTACTTTTCCAGAAG", "codons 1000-1009 and c.3028 (end of exon 14)", "IUCT hg19 chr7:116411870-116412120; also c.3001_3021delGTAGACTACCGAGCTACTTTT (p.V1001_F1007del) in a public list of MET exon 14 variants"),
     ("TP53", 520, "AGGCGCTGC", "codons 174-176", "NM_000546 CDS as quoted in several public code repositories"),
+    ("TP53", 655, "CCCTATGAG", "codons 219-221", "the same NM_000546 CDS (1,182 nt, translating to P04637)"),
+    ("TP53", 730, "GGCGGCATG", "codons 244-246", "the same NM_000546 CDS"),
     ("TP53", 739, "AACCGGAGG", "codons 247-249", "NM_000546 CDS as quoted in several public code repositories"),
     ("TP53", 814, "GTGCGTGTT", "codons 272-274", "NM_000546 CDS as quoted in several public code repositories"),
+    ("TP53", 841, "GACCGGCGC", "codons 281-283", "the same NM_000546 CDS"),
 ]  # fmt: skip
 # Real intron bases from +1 after a coding exon: the MET exon 14 splice donor (IUCT hg19
 # chr7:116411870-116412120; +1 G, +2 T, +3 A also by c.3028+1G>T, c.3028+2T>C, c.3028+3A>G).
