@@ -609,3 +609,47 @@ def test_wild_type_tp53_hotspots_are_counted_apart_from_the_bypass_hotspots(tmp_
     html = render_patient_html(report, {})
     assert "1 of 1 hotspots wild type" in html  # the bypass count leaves TP53 out
     assert "2 of 3 hotspot codons wild type" in html
+
+
+def test_nf2_loss_of_function_from_the_callers_is_the_catalogued_loss(tmp_path):
+    """NF2 is read as a whole (catalogue row "NF2 loss"): a caller's variant that ends the
+    protein or breaks a canonical splice site is a bypass alteration, tiered as that row;
+    a missense change is a VUS, and a germline-like one a polymorphism."""
+    locus = Locus(tmp_path, "NF2", 1, "chr22",
+                  lambda t: (t.exons[0].start - 60, t.exons[0].end + 60))  # fmt: skip
+    fasta = pysam.FastaFile(str(locus.fasta))
+    genes = {
+        "NF2": BypassGene(locus.transcript, (), lambda s, e: fasta.fetch("chr22", s - 1, e).upper())
+    }
+    assert locus.transcript.codon_ref(8) == "AGA"  # R8, back-translated
+    stop = codon_substitution(locus.transcript, 8, "TGA")
+    missense = codon_substitution(locus.transcript, 8, "AAA")
+    donor_pos = locus.transcript.exons[0].end + 1  # c.114+1, plus strand
+    donor_ref = fasta.fetch("chr22", donor_pos - 1, donor_pos).upper()
+    donor = Variant("chr22", donor_pos, donor_ref, "A" if donor_ref != "A" else "C")
+    variants = {
+        (v.chrom, v.pos, v.ref, v.alt): CallerVariant(v.chrom, v.pos, v.ref, v.alt, 400, 60,
+                                                      200.0, ["bcftools", "freebayes"])
+        for v in (stop, missense, donor)
+    }  # fmt: skip
+    rows, _ = bypass_alteration_rows("S1", "P1", [], variants, genes, CallerFilters(), {}, 0.35)
+    by_pos = {row["pos"]: row for row in rows}
+    assert (by_pos[stop.pos]["alteration"], by_pos[stop.pos]["classification"]) == (
+        "R8*",
+        "bypass",
+    )
+    assert by_pos[stop.pos]["detail"] == "loss"
+    assert by_pos[missense.pos]["classification"] == "vus"
+    assert by_pos[donor_pos]["classification"] == "bypass"
+    assert "c.114+1" in by_pos[donor_pos]["hgvs_c"]
+    entry = bypass_entry(by_pos[stop.pos], CATALOGUE)
+    assert (entry.gene, entry.alteration) == ("NF2", "loss")
+    tier = alteration_tier({**by_pos[stop.pos], "type": "snv"}, None, {}, {}, CATALOGUE)
+    assert (tier["tier"], tier["tier_level"]) == ("II", "D")
+    # the same stop carried by a normal at germline VAF: a polymorphism, not a mechanism
+    key = (stop.chrom, stop.pos, stop.ref, stop.alt)
+    germline = {key: CallerVariant(*key, 400, 200, 200.0, ["bcftools"])}
+    rows, _ = bypass_alteration_rows(
+        "S1", "P1", [], germline, genes, CallerFilters(), {key: 0.5}, 0.35
+    )
+    assert rows[0]["classification"] == "benign_polymorphism"

@@ -117,14 +117,14 @@ def test_callers_ran_and_support_the_hotspot_calls(pipeline_run, alterations):
 
 
 def test_callers_read_only_the_targets_within_the_genes(pipeline_run):
-    """calling.regions: genes (default): the callers' BED is the panel's targets within ALK
-    and TP53, and no caller variant lies outside them (EML4, the control targets and the bypass
-    genes, whose hotspots the genotyper reads, are not called)."""
+    """calling.regions: genes (default): the callers' BED is the panel's targets within ALK,
+    TP53 and NF2, and no caller variant lies outside them (EML4, the control targets and the
+    other bypass genes, whose hotspots the genotyper reads, are not called)."""
     calling = [
         line.split("\t")[:4]
         for line in (pipeline_run / "reference" / "calling_targets.bed").read_text().splitlines()
     ]
-    genes = ("ALK_", "TP53_")
+    genes = ("ALK_", "TP53_", "NF2_")
     assert calling and all(name.startswith(genes) for _, _, _, name in calling)
     panel_genes = [
         line for line in (TEST_DATA / "panel" / "alk_panel_targets.bed").read_text().splitlines()

@@ -31,10 +31,12 @@ def test_only_targets_within_alk_are_kept_in_panel_order():
     assert [row[3] for row in kept] == ["ALK_exon29", "ALK_exon1"]
 
 
-def test_callers_read_tp53_but_not_the_genotyped_bypass_genes():
-    """calling.regions: genes: the callers read TP53 (a whole-gene co-mutation); the bypass
-    genes' hotspots are the genotyper's, so their targets are left out."""
-    assert caller_genes() == ["TP53"]
+def test_callers_read_tp53_and_nf2_but_not_the_genotyped_bypass_genes():
+    """calling.regions: genes: the callers read TP53 (a whole-gene co-mutation) and NF2 (lost
+    by a loss-of-function variant anywhere); the other bypass genes' hotspots are the
+    genotyper's, so their targets are left out."""
+    assert sorted(caller_genes()) == ["NF2", "TP53"]
+    assert within_a_gene(("chr22", 29_654_646, 29_654_735, "NF2_exon5"), "GRCh38")
     tp53 = ("chr17", 7_673_700, 7_673_850, "TP53_exon8")
     kras = ("chr12", 25_245_263, 25_245_394, "KRAS_exon2")
     assert within_a_gene(tp53, "GRCh38")

@@ -1,4 +1,4 @@
-# bcftools mpileup | call over the calling targets (ALK and TP53; config calling.regions), depth cap
+# bcftools mpileup | call over the calling targets (ALK, TP53 and NF2; config calling.regions), depth cap
 # raised for panels, normalised.
 
 

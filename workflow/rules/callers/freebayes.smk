@@ -1,5 +1,5 @@
 # freebayes in pooled-continuous mode (no ploidy assumption) with a low alternate fraction,
-# over the calling targets (ALK and TP53; config calling.regions), normalised.
+# over the calling targets (ALK, TP53 and NF2; config calling.regions), normalised.
 
 
 rule call_freebayes:

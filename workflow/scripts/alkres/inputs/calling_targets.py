@@ -1,6 +1,7 @@
 """The panel targets the small-variant callers run over: those within ALK and the genes whose
-every variant the reports read (calling.regions: genes; TP53, catalogued as a whole-gene
-co-mutation), within ALK only (alk), or every target (panel).
+every variant the reports read (calling.regions: genes; TP53, a whole-gene co-mutation, and
+NF2, lost by a deletion or a loss-of-function variant anywhere), within ALK only (alk), or every
+target (panel).
 
 The bypass genes' hotspots (KRAS G12, the EGFR exon 19 deletion, MET exon 14 ...) are not the
 callers' work: alkres's codon-aware genotyper reads them from the BAM, so the callers skip those
@@ -30,10 +31,10 @@ def targets_within(rows: Sequence[BedRow], chrom: str, start: int, end: int) -> 
 
 def caller_genes() -> list[str]:
     """Genes besides ALK whose variants anywhere in the coding sequence the reports read: those
-    the bypass catalogue holds as a whole-gene co-mutation (TP53)."""
-    from alkres.knowledge.bypass import load_bypass_catalogue
+    the bypass catalogue reads as a whole (TP53: co-mutation; NF2: loss of function)."""
+    from alkres.knowledge.bypass import load_bypass_catalogue, whole_gene_entries
 
-    whole = {entry.gene for entry in load_bypass_catalogue() if entry.kind == "co_mutation"}
+    whole = whole_gene_entries(load_bypass_catalogue())
     return [gene for gene in bundled_genes() if gene in whole]
 
 

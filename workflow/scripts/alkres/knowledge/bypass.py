@@ -57,6 +57,17 @@ class BypassEntry:
         return f"{self.gene} {self.alteration}"
 
 
+# Rows that read a gene as a whole, not at hotspots: TP53 (co_mutation: a damaging variant
+# anywhere) and NF2 (loss: a deletion, or a loss-of-function variant anywhere in the CDS).
+WHOLE_GENE_KINDS = ("co_mutation", "loss")
+
+
+def whole_gene_entries(catalogue: Iterable[BypassEntry]) -> dict[str, BypassEntry]:
+    """The catalogue rows that read a gene as a whole (TP53, NF2), by gene: the genes whose
+    variants anywhere in the coding sequence the callers must read."""
+    return {entry.gene: entry for entry in catalogue if entry.kind in WHOLE_GENE_KINDS}
+
+
 def site_classification(gene: str, label: str, catalogue: Iterable[BypassEntry]) -> str:
     """The classification of the catalogue row a genotyped site of ``gene`` belongs to: a
     TP53 hotspot codon ("R273") is a co_mutation site, a KRAS codon ("G12") a bypass site; a

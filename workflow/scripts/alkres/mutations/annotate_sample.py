@@ -17,6 +17,7 @@ co-mutation, one in another bypass gene a variant of unknown significance.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,12 @@ import pysam
 
 from alkres.defaults import section_defaults
 from alkres.io import read_fai, reference_contig
-from alkres.knowledge.bypass import BypassEntry, load_bypass_catalogue, site_classification
+from alkres.knowledge.bypass import (
+    BypassEntry,
+    load_bypass_catalogue,
+    site_classification,
+    whole_gene_entries,
+)
 from alkres.knowledge.knowledge import load_knowledge_base
 from alkres.knowledge.transcript import Transcript, load_transcript
 from alkres.mutations.annotate import CODING_CONSEQUENCES, Annotation, annotate_variant, classify
@@ -377,6 +383,20 @@ def alteration_rows(
 CO_MUTATION_CONSEQUENCES = tuple(c for c in CODING_CONSEQUENCES if c != "synonymous") + (
     "splice_region",
 )
+# Consequences that end a protein (NF2: a loss-of-function variant), besides a change of the
+# canonical splice dinucleotides (c.N+1, +2, -1, -2).
+TRUNCATING_CONSEQUENCES = ("stop_gained", "frameshift", "start_lost")
+_CANONICAL_SPLICE = re.compile(r"\d[+-][12](?!\d)")
+
+
+def loss_of_function(annotation: Annotation) -> bool:
+    """A variant that ends the protein or breaks a canonical splice site: stop gained,
+    frameshift, start lost, or a change reaching an intron's first or last two bases."""
+    if annotation.consequence in TRUNCATING_CONSEQUENCES:
+        return True
+    return annotation.consequence == "splice_region" and bool(
+        _CANONICAL_SPLICE.search(annotation.hgvs_c)
+    )
 
 
 @dataclass(frozen=True)
@@ -443,8 +463,10 @@ def bypass_alteration_rows(
     """Rows of the bypass genes and TP53: the genotyper's hotspot calls, each classified as
     its catalogue row (``catalogue``, default the bundled one: bypass, or co_mutation at a
     TP53 hotspot codon), and the callers' variants elsewhere in these genes (TP53:
-    co-mutation; others: VUS), with the annotation and VCF filter of each caller variant."""
+    co-mutation; NF2: bypass where it is a loss of function; others: VUS), with the annotation
+    and VCF filter of each caller variant."""
     catalogue = load_bypass_catalogue() if catalogue is None else catalogue
+    whole = whole_gene_entries(catalogue)
     rows, annotated = [], {}
     called: dict[str, list[str]] = {}
     for key, variant in merged.items():
@@ -471,13 +493,18 @@ def bypass_alteration_rows(
                 or variant.vaf < filters.min_vaf
             )
             annotated[key] = (annotation, "low_support" if weak else "PASS")
-            relevant = CO_MUTATION_CONSEQUENCES if name == "TP53" else CODING_CONSEQUENCES
+            entry = whole.get(name)  # TP53 (co-mutation) or NF2 (loss): read as a whole
+            relevant = CO_MUTATION_CONSEQUENCES if entry else CODING_CONSEQUENCES
             if weak or annotation.consequence not in relevant:
                 continue
+            detail = ""
             if is_germline(variant.vaf, key, normal_vafs, germline_min_vaf):
                 classification = "benign_polymorphism"
-            elif name == "TP53":
+            elif entry and entry.kind == "co_mutation":
                 classification = "co_mutation"
+            elif entry and entry.kind == "loss" and loss_of_function(annotation):
+                # NF2: a loss-of-function variant is the catalogued loss ("NF2 loss")
+                classification, detail = "bypass", entry.alteration
             elif annotation.consequence == "synonymous":
                 classification = "synonymous"
             else:
@@ -494,6 +521,7 @@ def bypass_alteration_rows(
                     round(variant.vaf, 4),
                     ",".join(variant.callers),
                     classification,
+                    detail=detail,
                 )  # fmt: skip
             )
     for mutation in mutations:
