@@ -59,9 +59,11 @@ def main(snakemake) -> None:
         start, end = gene_span(load_exons(snakemake.params.build, "ALK"))
         alk_rows = targets_within(rows, chrom, start, end)
         if snakemake.params.regions == "genes":
+            genes = caller_genes()  # the catalogue read once, not per target
             rows = [
-                row for row in rows if row in alk_rows or within_a_gene(row, snakemake.params.build)
-            ]
+                row for row in rows
+                if row in alk_rows or within_a_gene(row, snakemake.params.build, genes)
+            ]  # fmt: skip
         else:
             rows = alk_rows
         if not alk_rows:
